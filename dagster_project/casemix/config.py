@@ -1,0 +1,71 @@
+"""Settings from the environment, with defaults that make the bundled demo work from the repo root.
+
+Every setting has one ``CASEMIX_`` environment variable. Paths are resolved against the project root
+(the folder holding ``pyproject.toml``), so commands work from any working directory inside the repo.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def project_root() -> Path:
+    env = os.environ.get("CASEMIX_HOME")
+    if env:
+        return Path(env).resolve()
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "pyproject.toml").exists() and (parent / "dbt").is_dir():
+            return parent
+    return Path.cwd()
+
+
+def _path(var: str, default: Path) -> Path:
+    v = os.environ.get(var)
+    return Path(v).expanduser().resolve() if v else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path
+    warehouse: Path            # CASEMIX_WAREHOUSE: the DuckDB file
+    landing: Path              # CASEMIX_LANDING: where extracts arrive
+    key_file: Path             # CASEMIX_KEY_FILE: pseudonymisation key (CASEMIX_PSEUDONYM_KEY overrides)
+    memory_limit: str          # CASEMIX_DUCKDB_MEMORY_LIMIT
+    temp_dir: Path             # CASEMIX_DUCKDB_TEMP_DIR
+    threads: int | None        # CASEMIX_DUCKDB_THREADS
+    scheme_dir: str            # CASEMIX_DRG_SCHEME_DIR: a DRG_Rules folder, a normalized folder, or 'demo'
+    first_month: str           # CASEMIX_FIRST_MONTH: first partition (YYYY-MM-01)
+    out_of_partition: str      # CASEMIX_OUT_OF_PARTITION: relocate | quarantine
+    dbt_project_dir: Path
+    expectations_dir: Path
+
+    @property
+    def front_page_landing(self) -> Path:
+        return self.landing / "front_page"
+
+    @property
+    def costing_landing(self) -> Path:
+        return self.landing / "costing"
+
+
+def settings() -> Settings:
+    root = project_root()
+    wh = _path("CASEMIX_WAREHOUSE", root / "warehouse" / "casemix.duckdb")
+    threads = os.environ.get("CASEMIX_DUCKDB_THREADS")
+    return Settings(
+        root=root,
+        warehouse=wh,
+        landing=_path("CASEMIX_LANDING", root / "warehouse" / "landing"),
+        key_file=_path("CASEMIX_KEY_FILE", root / "warehouse" / ".pseudonym_key"),
+        memory_limit=os.environ.get("CASEMIX_DUCKDB_MEMORY_LIMIT", "4GB"),
+        temp_dir=_path("CASEMIX_DUCKDB_TEMP_DIR", wh.parent / ".duckdb_tmp"),
+        threads=int(threads) if threads else None,
+        scheme_dir=os.environ.get("CASEMIX_DRG_SCHEME_DIR", "demo") or "demo",
+        first_month=os.environ.get("CASEMIX_FIRST_MONTH", "2022-01-01"),
+        out_of_partition=os.environ.get("CASEMIX_OUT_OF_PARTITION", "relocate"),
+        dbt_project_dir=root / "dbt",
+        expectations_dir=root / "expectations",
+    )

@@ -1,0 +1,493 @@
+"""Landing files → typed stage tables → published monthly partitions, all in DuckDB SQL.
+
+Two steps, so that the expensive parse happens once per file content and a partition can be
+re-published cheaply and identically:
+
+1. **stage** (per file): stream the file's string batches into DuckDB, type every field with
+   ``try_cast``/``try_strptime``, pseudonymise identifiers with a keyed HMAC computed in SQL, derive
+   ``discharge_id`` and the partition month (month of 出院时间 ``CYSJ``), and reshape the wide diagnosis
+   and procedure slots into long tables. A record with a field that does not parse, a missing key field
+   or no usable discharge month goes to ``front_page_stage.errors`` with file, line, field, raw value
+   and reason. A file whose content changed is staged again (its old rows are removed first).
+2. **publish** (per month): replace exactly that month in ``front_page.discharges``, ``diagnoses``,
+   ``procedures``, ``quarantine`` and ``replacements``. A case sent again (same ZZJGDM+BAH+ZYCS) keeps
+   the record from the latest file (file time, then path, then line); the others are quarantined as
+   superseded and logged in ``front_page.replacements``. ``front_page.partition_stats`` records
+   rows read = loaded + quarantined for the month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from casemix.layout import DX_SLOT_FIELDS, PX_SLOT_FIELDS, ColumnMap, load_column_map, resolve_header
+from casemix.pseudonymise import discharge_id_sql, hmac_sql
+from casemix.ingest.reader import ExtractError, month_from_name, open_extract
+
+log = logging.getLogger(__name__)
+
+EXTRACT_SUFFIXES = (".csv", ".txt", ".xlsx")
+DATETIME_FORMATS = [
+    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
+    "%Y%m%d%H%M%S", "%Y-%m-%d", "%Y/%m/%d", "%Y%m%d",
+]
+SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "decimal": "DECIMAL(14,2)", "date": "DATE",
+             "datetime": "TIMESTAMP", "age_days": "INTEGER"}
+# Typed slot fields (everything else in a slot is text).
+PX_SLOT_TYPES = {"SSJCZRQ": "date"}
+
+
+def _q(s: str) -> str:
+    return "'" + str(s).replace("'", "''") + "'"
+
+
+def _typed_expr(t: str, dtype: str) -> str:
+    """SQL turning trimmed text ``t`` (NULL when empty) into the column's type; NULL when it fails."""
+    fmts = "[" + ", ".join(_q(f) for f in DATETIME_FORMATS) + "]"
+    if dtype == "str":
+        return t
+    if dtype == "int":
+        return (f"CASE WHEN regexp_full_match({t}, '[+-]?[0-9]+(\\.0*)?') "
+                f"THEN try_cast(try_cast({t} AS DECIMAL(18,2)) AS BIGINT) END")
+    if dtype == "decimal":
+        return (f"CASE WHEN regexp_full_match({t}, '[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)') "
+                f"THEN try_cast({t} AS DECIMAL(14,2)) END")
+    if dtype == "date":
+        return f"CAST(try_strptime({t}, {fmts}) AS DATE)"
+    if dtype == "datetime":
+        return f"try_strptime({t}, {fmts})"
+    if dtype == "age_days":
+        # days as a number; the 2011 paper form writes months as "n/30" (15/30 = 15 days) or "m n/30"
+        return (f"CASE WHEN regexp_full_match({t}, '[0-9]+') THEN try_cast({t} AS INTEGER) "
+                f"WHEN regexp_full_match({t}, '[0-9]+/30') "
+                f"THEN try_cast(split_part({t}, '/', 1) AS INTEGER) "
+                f"WHEN regexp_full_match({t}, '[0-9]+ +[0-9]+/30') "
+                f"THEN try_cast(split_part({t}, ' ', 1) AS INTEGER) * 30 "
+                f"+ try_cast(split_part(split_part(trim({t}), ' ', -1), '/', 1) AS INTEGER) END")
+    raise ValueError(dtype)
+
+
+@dataclass
+class StageResult:
+    path: str
+    file_hash: str
+    status: str                 # staged | unchanged | rejected
+    encoding: str = ""
+    rows_read: int = 0
+    rows_staged: int = 0
+    rows_quarantined: int = 0
+    months: list[str] = field(default_factory=list)
+    message: str = ""
+
+
+# --------------------------------------------------------------------------------------------- DDL
+
+def fixed_columns(cmap: ColumnMap) -> list[tuple[str, str, str]]:
+    """(canonical, published column name, SQL type) for the non-slot columns of discharges."""
+    out = []
+    for s in cmap.fixed:
+        if s.role == "identifier":
+            out.append((s.canonical, f"{s.canonical.lower()}_hash", "VARCHAR"))
+        else:
+            out.append((s.canonical, s.canonical.lower(), SQL_TYPES[s.dtype]))
+    return out
+
+
+def px_columns() -> list[tuple[str, str]]:
+    return [(f.lower(), SQL_TYPES[PX_SLOT_TYPES.get(f, "str")]) for f in PX_SLOT_FIELDS]
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection, cmap: ColumnMap | None = None) -> None:
+    cmap = cmap or load_column_map()
+    fixed = ",\n  ".join(f"{name} {typ}" for _, name, typ in fixed_columns(cmap))
+    px = ",\n  ".join(f"{name} {typ}" for name, typ in px_columns())
+    prov = "source_file VARCHAR, source_file_hash VARCHAR, source_line BIGINT"
+    con.execute(f"""
+    CREATE SCHEMA IF NOT EXISTS front_page_stage;
+    CREATE SCHEMA IF NOT EXISTS front_page;
+    CREATE TABLE IF NOT EXISTS front_page_stage.files (
+      source_file VARCHAR, source_file_hash VARCHAR, encoding VARCHAR, header_layout VARCHAR,
+      dx_slots INTEGER, px_slots INTEGER, column_map_version VARCHAR, unknown_columns VARCHAR,
+      modified_at TIMESTAMP, name_month DATE, rows_read BIGINT, rows_staged BIGINT,
+      rows_quarantined BIGINT, status VARCHAR, message VARCHAR);
+    CREATE TABLE IF NOT EXISTS front_page_stage.rows (
+      {prov}, discharge_id VARCHAR, partition_month DATE,
+      {fixed});
+    CREATE TABLE IF NOT EXISTS front_page_stage.diagnoses (
+      source_file VARCHAR, source_line BIGINT, dx_seq INTEGER, qtzd VARCHAR, jbdm VARCHAR, rybq VARCHAR);
+    CREATE TABLE IF NOT EXISTS front_page_stage.procedures (
+      source_file VARCHAR, source_line BIGINT, px_seq INTEGER,
+      {px});
+    CREATE TABLE IF NOT EXISTS front_page_stage.errors (
+      {prov}, partition_month DATE, zzjgdm VARCHAR, bah VARCHAR, zycs VARCHAR,
+      field VARCHAR, raw_value VARCHAR, reason VARCHAR);
+    CREATE TABLE IF NOT EXISTS front_page.discharges (
+      discharge_id VARCHAR, partition_month DATE, {prov}, column_map_version VARCHAR,
+      {fixed});
+    CREATE TABLE IF NOT EXISTS front_page.diagnoses (
+      discharge_id VARCHAR, partition_month DATE, dx_seq INTEGER, qtzd VARCHAR, jbdm VARCHAR,
+      rybq VARCHAR);
+    CREATE TABLE IF NOT EXISTS front_page.procedures (
+      discharge_id VARCHAR, partition_month DATE, px_seq INTEGER,
+      {px});
+    CREATE TABLE IF NOT EXISTS front_page.quarantine (
+      partition_month DATE, {prov}, zzjgdm VARCHAR, bah VARCHAR, zycs VARCHAR,
+      field VARCHAR, raw_value VARCHAR, reason VARCHAR);
+    CREATE TABLE IF NOT EXISTS front_page.replacements (
+      partition_month DATE, discharge_id VARCHAR, kept_file VARCHAR, kept_line BIGINT,
+      replaced_file VARCHAR, replaced_line BIGINT);
+    CREATE TABLE IF NOT EXISTS front_page.partition_stats (
+      partition_month DATE, rows_read BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT,
+      rows_superseded BIGINT, files INTEGER, column_map_version VARCHAR);
+    """)
+
+
+# ------------------------------------------------------------------------------------------- stage
+
+def _header_layout(headers: list[str]) -> str:
+    ascii_ = sum(h.strip().lstrip("\ufeff").isascii() for h in headers)
+    return "pinyin" if ascii_ == len(headers) else ("chinese" if ascii_ == 0 else "mixed")
+
+
+def stage_file(con: duckdb.DuckDBPyConnection, path: Path, key: bytes, *,
+               source_name: str | None = None, cmap: ColumnMap | None = None,
+               required: list[str] | None = None, first_month: dt.date | None = None,
+               today: dt.date | None = None, out_of_partition: str = "relocate",
+               force: bool = False) -> StageResult:
+    """Parse one landing file into the stage tables (idempotent on the file's content hash)."""
+    cmap = cmap or load_column_map()
+    path = Path(path)
+    name = source_name or path.name
+    try:
+        ex, batches = open_extract(path)
+    except ExtractError as e:
+        _record_file(con, name, "", "", "", 0, 0, cmap, "", path, None, 0, 0, 0, "rejected", str(e))
+        log.error("%s", e)
+        return StageResult(name, "", "rejected", message=str(e))
+    prev = con.execute("SELECT source_file_hash FROM front_page_stage.files WHERE source_file = ?",
+                       [name]).fetchall()
+    if prev and prev[0][0] == ex.file_hash and not force:
+        return StageResult(name, ex.file_hash, "unchanged", ex.encoding)
+    for t in ("rows", "diagnoses", "procedures", "errors", "files"):
+        con.execute(f"DELETE FROM front_page_stage.{t} WHERE source_file = ?", [name])
+
+    hdr = resolve_header(ex.header, cmap)
+    idx = hdr.index()
+    required = cmap.required if required is None else required
+    missing = hdr.missing(required)
+    name_month = month_from_name(path)
+    today = today or dt.date.today()
+
+    # 1. raw strings into a temp table (streamed batch by batch)
+    ncols = len(ex.header)
+    schema = pa.schema([(f"c{i}", pa.string()) for i in range(ncols)] + [("_line", pa.int64())])
+    reader = pa.RecordBatchReader.from_batches(schema, batches)
+    con.execute("DROP TABLE IF EXISTS _raw")
+    con.execute("CREATE TEMP TABLE _raw AS SELECT * FROM reader")
+    del reader
+    rows_in_table = con.execute("SELECT count(*) FROM _raw").fetchone()[0]
+
+    def src(canon: str) -> str:
+        return f"nullif(trim(c{idx[canon]}), '')" if canon in idx else "CAST(NULL AS VARCHAR)"
+
+    nm = f"DATE '{name_month.isoformat()}'" if name_month else "CAST(NULL AS DATE)"
+    cysj_month = f"CAST(date_trunc('month', {_typed_expr(src('CYSJ'), 'datetime')}) AS DATE)"
+    key_cols = f"{src('ZZJGDM')} AS zzjgdm, {src('BAH')} AS bah, {src('ZYCS')} AS zycs"
+
+    if missing:
+        msg = (f"{path.name}: missing required column(s) {', '.join(missing)} "
+               f"(header has {len(ex.header)} columns)")
+        con.execute(f"""
+          INSERT INTO front_page_stage.errors
+          SELECT {_q(name)}, {_q(ex.file_hash)}, _line, coalesce({cysj_month}, {nm}), {key_cols},
+                 {_q(missing[0])}, NULL, {_q('missing required column: ' + ', '.join(missing))}
+          FROM _raw""")
+        _add_bad_records(con, name, ex, nm)
+        n_bad = len(ex.bad_records)
+        _record_file(con, name, ex.file_hash, ex.encoding, _header_layout(ex.header), hdr.dx_slots,
+                     hdr.px_slots, cmap, ";".join(hdr.unknown), path, name_month,
+                     rows_in_table + n_bad, 0, rows_in_table + n_bad, "rejected", msg)
+        con.execute("DROP TABLE _raw")
+        log.error(msg)
+        return StageResult(name, ex.file_hash, "rejected", ex.encoding, rows_in_table + n_bad, 0,
+                           rows_in_table + n_bad, message=msg)
+
+    # 2. typed values + list of fields that failed to parse
+    typed_sel: list[str] = ["_line"]
+    checks: list[str] = []
+
+    def add_typed(canon: str, dtype: str, alias: str) -> None:
+        t = src(canon)
+        expr = _typed_expr(t, dtype)
+        typed_sel.append(f"{expr} AS {alias}")
+        if dtype != "str" and canon in idx:
+            checks.append(f"CASE WHEN {t} IS NOT NULL AND ({expr}) IS NULL "
+                          f"THEN {{'f': {_q(canon)}, 'v': {t}}} END")
+
+    for s in cmap.fixed:
+        add_typed(s.canonical, s.dtype, s.canonical.lower())
+    for n in range(1, hdr.dx_slots + 1):
+        for f in DX_SLOT_FIELDS:
+            add_typed(f"{f}{n}", "str", f"{f.lower()}_{n}")
+    for n in range(1, hdr.px_slots + 1):
+        for f in PX_SLOT_FIELDS:
+            add_typed(f"{f}{n}", PX_SLOT_TYPES.get(f, "str"), f"{f.lower()}_{n}")
+    errs = ("list_filter([" + ", ".join(checks) + "], x -> x IS NOT NULL)") if checks else "[]"
+    con.execute("DROP TABLE IF EXISTS _typed")
+    con.execute(f"""
+      CREATE TEMP TABLE _typed AS
+      SELECT {', '.join(typed_sel)}, {key_cols.replace(' AS zzjgdm', ' AS k_zzjgdm')
+                                       .replace(' AS bah', ' AS k_bah').replace(' AS zycs', ' AS k_zycs')},
+             {errs} AS _errs
+      FROM _raw""")
+    con.execute("DROP TABLE _raw")
+
+    # 3. record-level problems: parse errors, keys, partition month
+    month = "CAST(date_trunc('month', cysj) AS DATE)"
+    fm = f"DATE '{first_month.isoformat()}'" if first_month else "DATE '1900-01-01'"
+    tm = f"DATE '{today.replace(day=1).isoformat()}'"
+    oop = ""
+    if out_of_partition == "quarantine" and name_month:
+        oop = (f"WHEN {month} <> {nm} THEN {{'f': 'CYSJ', 'v': strftime(cysj, '%Y-%m-%d %H:%M:%S'), "
+               f"'r': 'out of partition: discharged in ' || strftime(cysj, '%Y-%m') || "
+               f"', file is for {name_month:%Y-%m}'}} ")
+    con.execute(f"""
+      CREATE OR REPLACE TEMP VIEW _problems AS
+      SELECT _line, k_zzjgdm, k_bah, k_zycs, cysj,
+        CASE WHEN len(_errs) > 0 THEN NULL
+             WHEN zzjgdm IS NULL THEN {{'f': 'ZZJGDM', 'v': NULL, 'r': 'missing key field ZZJGDM'}}
+             WHEN bah IS NULL THEN {{'f': 'BAH', 'v': NULL, 'r': 'missing key field BAH'}}
+             WHEN zycs IS NULL OR zycs < 1 THEN {{'f': 'ZYCS', 'v': k_zycs,
+                  'r': 'missing or non-positive key field ZYCS'}}
+             WHEN cysj IS NULL THEN {{'f': 'CYSJ', 'v': NULL,
+                  'r': 'missing discharge time CYSJ: no partition month'}}
+             WHEN {month} < {fm} THEN {{'f': 'CYSJ', 'v': strftime(cysj, '%Y-%m-%d %H:%M:%S'),
+                  'r': 'discharge month before the first partition {first_month or ""}'}}
+             WHEN {month} > {tm} THEN {{'f': 'CYSJ', 'v': strftime(cysj, '%Y-%m-%d %H:%M:%S'),
+                  'r': 'discharge date in the future'}}
+             {oop}
+        END AS _problem,
+        _errs
+      FROM _typed""")
+    con.execute(f"""
+      INSERT INTO front_page_stage.errors
+      SELECT {_q(name)}, {_q(ex.file_hash)}, _line,
+             CASE WHEN cysj IS NOT NULL AND {month} BETWEEN {fm} AND {tm} THEN {month} ELSE {nm} END,
+             k_zzjgdm, k_bah, k_zycs, e.f, e.v,
+             'cannot parse ' || e.f || ' as ' || CASE
+               WHEN e.f IN ('RYSJ','CYSJ') THEN 'a date-time'
+               WHEN e.f IN ('CSRQ','ZKRQ') OR e.f LIKE 'SSJCZRQ%' THEN 'a date'
+               WHEN e.f = 'BZYZS_NL' THEN 'an age in days'
+               WHEN e.f IN ('ZYCS','NL','XSECSTZ','XSERYTZ','SJZYTS','RYSJ_S','CYSJ_S') THEN 'an integer'
+               ELSE 'a number' END
+      FROM (SELECT *, unnest(_errs) AS e FROM _problems WHERE len(_errs) > 0)
+      UNION ALL
+      SELECT {_q(name)}, {_q(ex.file_hash)}, _line,
+             CASE WHEN cysj IS NOT NULL AND {month} BETWEEN {fm} AND {tm} AND _problem.f <> 'CYSJ'
+                  THEN {month} ELSE coalesce({nm}, CASE WHEN cysj IS NOT NULL
+                  AND {month} BETWEEN {fm} AND {tm} THEN {month} END) END,
+             k_zzjgdm, k_bah, k_zycs, _problem.f, _problem.v, _problem.r
+      FROM _problems WHERE _problem IS NOT NULL""")
+    _add_bad_records(con, name, ex, nm)
+
+    # 4. good rows: hashes, discharge_id, month
+    good = "WHERE _line NOT IN (SELECT _line FROM _problems WHERE len(_errs) > 0 OR _problem IS NOT NULL)"
+    sel = []
+    for s in cmap.fixed:
+        c = s.canonical.lower()
+        if s.role == "identifier":
+            sel.append(f"CASE WHEN {c} IS NOT NULL AND {c} <> '-' THEN {hmac_sql(key, c)} END")
+        else:
+            sel.append(c)
+    did = discharge_id_sql(key, "zzjgdm", "bah", "zycs")
+    con.execute(f"""
+      INSERT INTO front_page_stage.rows
+      SELECT {_q(name)}, {_q(ex.file_hash)}, _line, {did}, {month}, {', '.join(sel)}
+      FROM _typed {good}""")
+    dx_parts = [f"SELECT _line, 0 AS dx_seq, zyzd, jbdm, rybq FROM _typed {good}"]
+    for n in range(1, hdr.dx_slots + 1):
+        dx_parts.append(f"SELECT _line, {n}, qtzd_{n}, jbdm_{n}, rybq_{n} FROM _typed {good} "
+                        f"AND coalesce(qtzd_{n}, jbdm_{n}, rybq_{n}) IS NOT NULL")
+    con.execute(f"""INSERT INTO front_page_stage.diagnoses
+      SELECT {_q(name)}, * FROM ({' UNION ALL '.join(dx_parts)})
+      WHERE dx_seq > 0 OR coalesce(zyzd, jbdm, rybq) IS NOT NULL""")
+    if hdr.px_slots:
+        pf = [f.lower() for f in PX_SLOT_FIELDS]
+        px_parts = [
+            f"SELECT _line, {n} AS px_seq, {', '.join(f'{f}_{n}' for f in pf)} FROM _typed {good} "
+            f"AND coalesce({', '.join(f'CAST({f}_{n} AS VARCHAR)' for f in pf)}) IS NOT NULL"
+            for n in range(1, hdr.px_slots + 1)
+        ]
+        con.execute(f"INSERT INTO front_page_stage.procedures SELECT {_q(name)}, * "
+                    f"FROM ({' UNION ALL '.join(px_parts)})")
+
+    staged = con.execute("SELECT count(*) FROM front_page_stage.rows WHERE source_file = ?",
+                         [name]).fetchone()[0]
+    quarantined = con.execute(
+        "SELECT count(DISTINCT source_line) FROM front_page_stage.errors WHERE source_file = ?",
+        [name]).fetchone()[0]
+    read = rows_in_table + len(ex.bad_records)
+    if staged + quarantined != read:  # the invariant that nothing is lost
+        raise AssertionError(f"{name}: read {read} != staged {staged} + quarantined {quarantined}")
+    months = [r[0].strftime("%Y-%m") for r in con.execute(
+        "SELECT DISTINCT partition_month FROM (SELECT partition_month FROM front_page_stage.rows "
+        "WHERE source_file = ? UNION SELECT partition_month FROM front_page_stage.errors "
+        "WHERE source_file = ?) WHERE partition_month IS NOT NULL ORDER BY 1", [name, name]).fetchall()]
+    _record_file(con, name, ex.file_hash, ex.encoding, _header_layout(ex.header), hdr.dx_slots,
+                 hdr.px_slots, cmap, ";".join(hdr.unknown), path, name_month, read, staged,
+                 quarantined, "staged", "")
+    con.execute("DROP TABLE _typed")
+    return StageResult(name, ex.file_hash, "staged", ex.encoding, read, staged, quarantined, months)
+
+
+def _add_bad_records(con, name: str, ex, nm: str) -> None:
+    if not ex.bad_records:
+        return
+    con.executemany(
+        f"INSERT INTO front_page_stage.errors VALUES (?, ?, ?, {nm}, NULL, NULL, NULL, '*', ?, ?)",
+        [[name, ex.file_hash, b.line, b.text, b.reason] for b in ex.bad_records])
+
+
+def _record_file(con, name, file_hash, encoding, layout, dx_slots, px_slots, cmap, unknown, path,
+                 name_month, read, staged, quarantined, status, message) -> None:
+    con.execute("DELETE FROM front_page_stage.files WHERE source_file = ?", [name])
+    mtime = dt.datetime.fromtimestamp(Path(path).stat().st_mtime) if Path(path).exists() else None
+    con.execute("INSERT INTO front_page_stage.files VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [name, file_hash, encoding, layout, dx_slots, px_slots, cmap.version, unknown, mtime,
+                 name_month, read, staged, quarantined, status, message])
+
+
+# ----------------------------------------------------------------------------------------- publish
+
+@dataclass
+class PartitionStats:
+    month: str
+    rows_read: int
+    rows_loaded: int
+    rows_quarantined: int
+    rows_superseded: int
+    files: int
+
+
+def publish_month(con: duckdb.DuckDBPyConnection, month: dt.date,
+                  cmap: ColumnMap | None = None) -> PartitionStats:
+    """Replace exactly one month of the published front_page tables from the stage."""
+    cmap = cmap or load_column_map()
+    m = f"DATE '{month.isoformat()}'"
+    fixed = ", ".join(f"r.{name}" for _, name, _ in fixed_columns(cmap))
+    px = ", ".join(f"p.{name}" for name, _ in px_columns())
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for t in ("discharges", "diagnoses", "procedures", "quarantine", "replacements",
+                  "partition_stats"):
+            con.execute(f"DELETE FROM front_page.{t} WHERE partition_month = {m}")
+        con.execute(f"""
+          CREATE OR REPLACE TEMP TABLE _ranked AS
+          SELECT r.discharge_id, r.source_file, r.source_line,
+                 row_number() OVER (PARTITION BY r.discharge_id
+                   ORDER BY f.modified_at DESC NULLS LAST, r.source_file DESC, r.source_line DESC) AS rn
+          FROM front_page_stage.rows r JOIN front_page_stage.files f USING (source_file)
+          WHERE r.partition_month = {m}""")
+        con.execute(f"""
+          INSERT INTO front_page.discharges
+          SELECT r.discharge_id, r.partition_month, r.source_file, r.source_file_hash, r.source_line,
+                 {_q(cmap.version)}, {fixed}
+          FROM front_page_stage.rows r JOIN _ranked k USING (source_file, source_line)
+          WHERE r.partition_month = {m} AND k.rn = 1""")
+        con.execute(f"""
+          INSERT INTO front_page.diagnoses
+          SELECT k.discharge_id, {m}, d.dx_seq, d.qtzd, d.jbdm, d.rybq
+          FROM front_page_stage.diagnoses d JOIN _ranked k USING (source_file, source_line)
+          WHERE k.rn = 1""")
+        con.execute(f"""
+          INSERT INTO front_page.procedures
+          SELECT k.discharge_id, {m}, p.px_seq, {px}
+          FROM front_page_stage.procedures p JOIN _ranked k USING (source_file, source_line)
+          WHERE k.rn = 1""")
+        con.execute(f"""
+          INSERT INTO front_page.replacements
+          SELECT {m}, o.discharge_id, w.source_file, w.source_line, o.source_file, o.source_line
+          FROM _ranked o JOIN _ranked w ON w.discharge_id = o.discharge_id AND w.rn = 1
+          WHERE o.rn > 1""")
+        con.execute(f"""
+          INSERT INTO front_page.quarantine
+          SELECT {m}, e.source_file, e.source_file_hash, e.source_line, e.zzjgdm, e.bah, e.zycs,
+                 e.field, e.raw_value, e.reason
+          FROM front_page_stage.errors e WHERE e.partition_month = {m}
+          UNION ALL
+          SELECT {m}, r.source_file, r.source_file_hash, r.source_line, r.zzjgdm, r.bah,
+                 CAST(r.zycs AS VARCHAR), 'ZZJGDM+BAH+ZYCS', NULL,
+                 'superseded by ' || x.kept_file || ':' || x.kept_line
+          FROM front_page.replacements x
+          JOIN front_page_stage.rows r
+            ON r.source_file = x.replaced_file AND r.source_line = x.replaced_line
+          WHERE x.partition_month = {m}""")
+        loaded = con.execute(f"SELECT count(*) FROM front_page.discharges WHERE partition_month = {m}"
+                             ).fetchone()[0]
+        superseded = con.execute(
+            f"SELECT count(*) FROM front_page.replacements WHERE partition_month = {m}").fetchone()[0]
+        q_lines = con.execute(
+            f"SELECT count(*) FROM (SELECT DISTINCT source_file, source_line FROM front_page.quarantine "
+            f"WHERE partition_month = {m})").fetchone()[0]
+        staged = con.execute(
+            f"SELECT count(*) FROM front_page_stage.rows WHERE partition_month = {m}").fetchone()[0]
+        err_lines = con.execute(
+            f"SELECT count(*) FROM (SELECT DISTINCT source_file, source_line FROM front_page_stage.errors "
+            f"WHERE partition_month = {m})").fetchone()[0]
+        files = con.execute(
+            f"SELECT count(DISTINCT source_file) FROM (SELECT source_file FROM front_page_stage.rows "
+            f"WHERE partition_month = {m} UNION ALL SELECT source_file FROM front_page_stage.errors "
+            f"WHERE partition_month = {m})").fetchone()[0]
+        read = staged + err_lines
+        if read != loaded + q_lines:
+            raise AssertionError(f"{month:%Y-%m}: read {read} != loaded {loaded} + quarantined {q_lines}")
+        con.execute("INSERT INTO front_page.partition_stats VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [month, read, loaded, q_lines, superseded, files, cmap.version])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return PartitionStats(f"{month:%Y-%m}", read, loaded, q_lines, superseded, files)
+
+
+def landing_files(folder: Path) -> list[Path]:
+    if not folder.exists():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in EXTRACT_SUFFIXES
+                  and not p.name.startswith((".", "~$")))
+
+
+def stage_folder(con: duckdb.DuckDBPyConnection, folder: Path, key: bytes, **kw) -> list[StageResult]:
+    """Stage every extract below ``folder`` whose content is new or changed."""
+    results = []
+    for p in landing_files(folder):
+        r = stage_file(con, p, key, source_name=str(p.relative_to(folder)), **kw)
+        if r.status != "unchanged":
+            log.info("staged %s: %s, %s read, %s quarantined", r.path, r.status, r.rows_read,
+                     r.rows_quarantined)
+        results.append(r)
+    return results
+
+
+def staged_months(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
+    return [r[0] for r in con.execute(
+        "SELECT DISTINCT partition_month FROM (SELECT partition_month FROM front_page_stage.rows "
+        "UNION SELECT partition_month FROM front_page_stage.errors) WHERE partition_month IS NOT NULL "
+        "ORDER BY 1").fetchall()]
+
+
+def load_extract_to_duckdb(con: duckdb.DuckDBPyConnection, path: str | Path, key: bytes | None = None,
+                           required: list[str] | None = None) -> list[PartitionStats]:
+    """One extract into the front_page tables of ``con`` (e.g. ``:memory:``): used by the check and
+    group CLIs, so they parse exactly as the pipeline does. Returns per-month stats."""
+    if key is None:
+        key = b"casemix-cli-ephemeral-key"
+    ensure_schema(con)
+    stage_file(con, Path(path), key, required=required, today=dt.date(9999, 12, 1))
+    return [publish_month(con, m) for m in staged_months(con)]

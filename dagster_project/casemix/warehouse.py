@@ -1,0 +1,40 @@
+"""DuckDB connections with the configured memory limit, temp directory and thread count."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+from casemix.config import Settings, settings as _settings
+
+
+def connect(path: str | Path | None = None, s: Settings | None = None,
+            read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse (or ``:memory:``) with ``memory_limit``/``temp_directory`` from settings."""
+    s = s or _settings()
+    target = str(path if path is not None else s.warehouse)
+    if target != ":memory:":
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(target, read_only=read_only)
+    s.temp_dir.mkdir(parents=True, exist_ok=True)
+    con.execute(f"SET memory_limit = '{s.memory_limit}'")
+    con.execute(f"SET temp_directory = '{s.temp_dir}'")
+    con.execute("SET preserve_insertion_order = false")
+    if s.threads:
+        con.execute(f"SET threads = {int(s.threads)}")
+    return con
+
+
+@contextmanager
+def connection(path: str | Path | None = None, s: Settings | None = None,
+               read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection that is always closed: DuckDB allows one writer process per file, and the dbt
+    subprocess must find the file free."""
+    con = connect(path, s, read_only)
+    try:
+        yield con
+    finally:
+        con.close()
