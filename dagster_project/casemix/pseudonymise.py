@@ -6,7 +6,9 @@ the demo. The same HMAC is computed in SQL (``hmac_sql``) so ingest hashes milli
 DuckDB instead of ~2.5 µs a value in a Python loop; ``hmac_hex`` is the Python twin used by the
 generator's manifest and by tests, and the two are tested to agree.
 
-``discharge_id`` = the first 32 hex digits (128 bits) of HMAC(key, ZZJGDM | BAH | ZYCS).
+``discharge_id`` = the first 32 hex digits (128 bits) of HMAC(key, ZZJGDM | BAH | ZYCS);
+``patient_id`` = the same over (ZZJGDM | BAH): a hospital keeps one 病案号 per patient, so this links a
+patient's stays (readmission rules) without carrying the 病案号 into marts.
 """
 
 from __future__ import annotations
@@ -72,3 +74,11 @@ def discharge_id_sql(key: bytes, zzjgdm: str, bah: str, zycs: str) -> str:
     """SQL twin of :func:`discharge_id`; arguments are SQL expressions (zycs already an integer)."""
     nk = f"(trim({zzjgdm}) || '{SEP}' || trim({bah}) || '{SEP}' || cast({zycs} as varchar))"
     return f"left({hmac_sql(key, nk)}, {DISCHARGE_ID_HEX})"
+
+
+def patient_id(key: bytes, zzjgdm: str, bah: str) -> str:
+    return hmac_hex(key, SEP.join([str(zzjgdm).strip(), str(bah).strip()]))[:DISCHARGE_ID_HEX]
+
+
+def patient_id_sql(key: bytes, zzjgdm: str, bah: str) -> str:
+    return f"left({hmac_sql(key, f'(trim({zzjgdm}) || {SEP!r} || trim({bah}))')}, {DISCHARGE_ID_HEX})"

@@ -27,7 +27,7 @@ import duckdb
 import pyarrow as pa
 
 from casemix.layout import DX_SLOT_FIELDS, PX_SLOT_FIELDS, ColumnMap, load_column_map, resolve_header
-from casemix.pseudonymise import discharge_id_sql, hmac_sql
+from casemix.pseudonymise import discharge_id_sql, hmac_sql, patient_id_sql
 from casemix.ingest.reader import ExtractError, month_from_name, open_extract
 
 log = logging.getLogger(__name__)
@@ -117,7 +117,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, cmap: ColumnMap | None = None)
       modified_at TIMESTAMP, name_month DATE, rows_read BIGINT, rows_staged BIGINT,
       rows_quarantined BIGINT, status VARCHAR, message VARCHAR);
     CREATE TABLE IF NOT EXISTS front_page_stage.rows (
-      {prov}, discharge_id VARCHAR, partition_month DATE,
+      {prov}, discharge_id VARCHAR, patient_id VARCHAR, partition_month DATE,
       {fixed});
     CREATE TABLE IF NOT EXISTS front_page_stage.diagnoses (
       source_file VARCHAR, source_line BIGINT, dx_seq INTEGER, qtzd VARCHAR, jbdm VARCHAR, rybq VARCHAR);
@@ -128,7 +128,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, cmap: ColumnMap | None = None)
       {prov}, partition_month DATE, zzjgdm VARCHAR, bah VARCHAR, zycs VARCHAR,
       field VARCHAR, raw_value VARCHAR, reason VARCHAR);
     CREATE TABLE IF NOT EXISTS front_page.discharges (
-      discharge_id VARCHAR, partition_month DATE, {prov}, column_map_version VARCHAR,
+      discharge_id VARCHAR, patient_id VARCHAR, partition_month DATE, {prov},
+      column_map_version VARCHAR,
       {fixed});
     CREATE TABLE IF NOT EXISTS front_page.diagnoses (
       discharge_id VARCHAR, partition_month DATE, dx_seq INTEGER, qtzd VARCHAR, jbdm VARCHAR,
@@ -306,9 +307,10 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, key: bytes, *,
         else:
             sel.append(c)
     did = discharge_id_sql(key, "zzjgdm", "bah", "zycs")
+    pid = patient_id_sql(key, "zzjgdm", "bah")
     con.execute(f"""
       INSERT INTO front_page_stage.rows
-      SELECT {_q(name)}, {_q(ex.file_hash)}, _line, {did}, {month}, {', '.join(sel)}
+      SELECT {_q(name)}, {_q(ex.file_hash)}, _line, {did}, {pid}, {month}, {', '.join(sel)}
       FROM _typed {good}""")
     dx_parts = [f"SELECT _line, 0 AS dx_seq, zyzd, jbdm, rybq FROM _typed {good}"]
     for n in range(1, hdr.dx_slots + 1):
@@ -396,7 +398,7 @@ def publish_month(con: duckdb.DuckDBPyConnection, month: dt.date,
           WHERE r.partition_month = {m}""")
         con.execute(f"""
           INSERT INTO front_page.discharges
-          SELECT r.discharge_id, r.partition_month, r.source_file, r.source_file_hash, r.source_line,
+          SELECT r.discharge_id, r.patient_id, r.partition_month, r.source_file, r.source_file_hash, r.source_line,
                  {_q(cmap.version)}, {fixed}
           FROM front_page_stage.rows r JOIN _ranked k USING (source_file, source_line)
           WHERE r.partition_month = {m} AND k.rn = 1""")

@@ -1,0 +1,34 @@
+"""dbt models as Dagster assets: one dbt invocation per run, whatever the number of partitions."""
+
+
+from typing import Any, Mapping
+
+from dagster import AssetExecutionContext, AssetKey
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from casemix.defs.dbt_project import casemix_dbt_project
+
+
+class CasemixDbtTranslator(DagsterDbtTranslator):
+    """The one place for dbt asset keys and groups: models are keyed ``[schema, name]`` and grouped by
+    their folder; sources keep ``[source, table]`` so they join the Python assets of the same key."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
+        schema = dbt_resource_props.get("config", {}).get("schema") or "main"
+        return AssetKey([schema, dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        fqn = dbt_resource_props.get("fqn", [])
+        return fqn[1] if len(fqn) > 2 else "dbt"
+
+
+@dbt_assets(
+    manifest=casemix_dbt_project.manifest_path,
+    project=casemix_dbt_project,
+    dagster_dbt_translator=CasemixDbtTranslator(),
+    pool="duckdb_writer",
+)
+def casemix_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
+    yield from dbt.cli(["build"], context=context).stream()
