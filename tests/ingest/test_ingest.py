@@ -1,0 +1,204 @@
+"""The ingest parser on small hand-written extracts: encodings, header layouts, bad values, missing
+columns, re-sent cases, and the invariant rows read = rows loaded + rows quarantined."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from casemix.ingest.stage import ensure_schema, publish_month, stage_file, staged_months
+from casemix.pseudonymise import discharge_id, hmac_hex, patient_id
+
+KEY = b"test-key-0123456789"
+MAR = dt.date(2024, 3, 1)
+
+PINYIN = ("ZZJGDM,BAH,ZYCS,XM,SFZH,XB,CSRQ,NL,BZYZS_NL,RYSJ,CYSJ,SJZYTS,JBDM,ZYZD,RYBQ,"
+          "QTZD1,JBDM1,RYBQ1,QTZD2,JBDM2,RYBQ2,SSJCZBM1,SSJCZRQ1,SSJCZMC1,ZFY,XYF")
+CHINESE = ("组织机构代码,病案号,住院次数,姓名,身份证号,性别,出生日期,年龄,年龄不足1周岁的年龄,入院时间,出院时间,"
+           "实际住院天数,主要诊断编码,主要诊断,主要诊断入院病情,其他诊断1,其他诊断编码1,其他诊断入院病情1,"
+           "其他诊断2,其他诊断编码2,其他诊断入院病情2,手术及操作编码1,手术及操作日期1,手术及操作名称1,住院总费用,西药费")
+H = "123456789012345678"
+ROWS = [
+    # good: 2 other dx, 1 procedure
+    f"{H},B001,1,张三,110101198001011234,1,1980-01-01,44,,2024-03-01 08:00:00,2024-03-05 10:00:00,4,"
+    "I21.000,急性心肌梗死,1,2型糖尿病,E11.900,1,高血压,I10.x00,1,36.0600,2024-03-02,冠脉支架,12000.50,3000",
+    # newborn age in days written as 15/30; no procedures
+    f"{H},B002,1,李四,,2,2024-02-15,0,15/30,2024-03-01 08:00:00,2024-03-03 10:00:00,2,"
+    "P07.300,早产,1,,,,,,,,,,5000,800.5",
+    # bad admission date
+    f"{H},B003,1,王五,,1,1990-05-05,33,,2024-02-30 08:00:00,2024-03-04 10:00:00,3,"
+    "K35.800,阑尾炎,1,,,,,,,47.0900,2024-03-02,阑尾切除,8000,100",
+    # non-numeric fee
+    f"{H},B004,1,赵六,,2,1970-07-07,53,,2024-03-01 08:00:00,2024-03-02 10:00:00,1,"
+    "J18.900,肺炎,1,,,,,,,,,,9000,abc",
+]
+
+
+def _write(path: Path, header: str, rows: list[str], encoding: str = "utf-8") -> Path:
+    path.write_text("\n".join([header, *rows]) + "\n", encoding=encoding)
+    return path
+
+
+def _stage_and_publish(con, path, **kw):
+    res = stage_file(con, path, KEY, first_month=dt.date(2022, 1, 1), today=dt.date(2026, 11, 1), **kw)
+    stats = [publish_month(con, m) for m in staged_months(con)]
+    return res, stats
+
+
+@pytest.fixture
+def con():
+    c = duckdb.connect()
+    ensure_schema(c)
+    yield c
+    c.close()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "utf-8-sig"])
+@pytest.mark.parametrize("header", [PINYIN, CHINESE], ids=["pinyin", "chinese"])
+def test_parse_loads_good_rows_and_quarantines_bad_ones(con, tmp_path, encoding, header):
+    path = _write(tmp_path / "h1_202403.csv", header, ROWS, encoding)
+    res, stats = _stage_and_publish(con, path)
+    assert res.status == "staged"
+    assert res.encoding == encoding
+    assert (res.rows_read, res.rows_staged, res.rows_quarantined) == (4, 2, 2)
+    [mar] = stats
+    assert (mar.month, mar.rows_read, mar.rows_loaded, mar.rows_quarantined) == ("2024-03", 4, 2, 2)
+    assert mar.rows_read == mar.rows_loaded + mar.rows_quarantined
+
+    q = con.execute("SELECT source_line, field, raw_value, reason FROM front_page.quarantine "
+                    "ORDER BY source_line").fetchall()
+    assert q == [
+        (4, "RYSJ", "2024-02-30 08:00:00", "cannot parse RYSJ as a date-time"),
+        (5, "XYF", "abc", "cannot parse XYF as a number"),
+    ]
+    d = {r[0]: r for r in con.execute(
+        "SELECT discharge_id, patient_id, source_line, nl, bzyzs_nl, zfy, xyf, xm_hash, sfzh_hash, "
+        "rysj, cysj FROM front_page.discharges").fetchall()}
+    id1 = discharge_id(KEY, H, "B001", 1)
+    id2 = discharge_id(KEY, H, "B002", 1)
+    assert set(d) == {id1, id2}
+    assert d[id1][1] == patient_id(KEY, H, "B001")
+    assert d[id1][2] == 2 and d[id2][2] == 3                  # line numbers (header = line 1)
+    assert d[id1][3] == 44 and d[id1][4] is None
+    assert d[id2][3] == 0 and d[id2][4] == 15                  # "15/30" = 15 days
+    assert str(d[id1][5]) == "12000.50" and str(d[id2][6]) == "800.50"
+    assert d[id1][7] == hmac_hex(KEY, "张三")                  # keyed hash, same in SQL and Python
+    assert d[id1][8] == hmac_hex(KEY, "110101198001011234") and d[id2][8] is None
+    assert d[id1][9] == dt.datetime(2024, 3, 1, 8) and d[id1][10] == dt.datetime(2024, 3, 5, 10)
+
+    dx = con.execute("SELECT discharge_id, dx_seq, jbdm, qtzd, rybq FROM front_page.diagnoses "
+                     "ORDER BY discharge_id = ?, dx_seq", [id2]).fetchall()
+    assert dx == [(id1, 0, "I21.000", "急性心肌梗死", "1"), (id1, 1, "E11.900", "2型糖尿病", "1"),
+                  (id1, 2, "I10.x00", "高血压", "1"), (id2, 0, "P07.300", "早产", "1")]
+    px = con.execute("SELECT discharge_id, px_seq, ssjczbm, ssjczrq, ssjczmc FROM front_page.procedures"
+                     ).fetchall()
+    assert px == [(id1, 1, "36.0600", dt.date(2024, 3, 2), "冠脉支架")]
+
+
+def test_patient_identifiers_never_stored_in_clear(con, tmp_path):
+    path = _write(tmp_path / "h1_202403.csv", PINYIN, ROWS)
+    _stage_and_publish(con, path)
+    cols = [r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'front_page' "
+        "AND table_name = 'discharges'").fetchall()]
+    for ident in ("xm", "sfzh", "dh", "xzz", "hkdz", "jkkh", "lxrxm", "dz", "dh1"):
+        assert ident not in cols and f"{ident}_hash" in cols
+    dump = con.execute("SELECT * FROM front_page.discharges").fetchall()
+    assert "张三" not in str(dump) and "110101198001011234" not in str(dump)
+
+
+def test_missing_required_column_rejects_the_file_naming_it(con, tmp_path):
+    header = PINYIN.replace("BAH,", "")
+    rows = [",".join(r.split(",")[:1] + r.split(",")[2:]) for r in ROWS]
+    path = _write(tmp_path / "h2_202403.csv", header, rows)
+    res, stats = _stage_and_publish(con, path)
+    assert res.status == "rejected"
+    assert "h2_202403.csv" in res.message and "BAH" in res.message
+    assert (res.rows_read, res.rows_staged, res.rows_quarantined) == (4, 0, 4)
+    [mar] = stats
+    assert (mar.rows_read, mar.rows_loaded, mar.rows_quarantined) == (4, 0, 4)
+    reasons = con.execute("SELECT DISTINCT field, reason FROM front_page.quarantine").fetchall()
+    assert reasons == [("BAH", "missing required column: BAH")]
+
+
+def test_malformed_record_is_quarantined_with_its_line(con, tmp_path):
+    rows = [ROWS[0], "1,2,3", ROWS[1]]
+    path = _write(tmp_path / "h3_202403.csv", PINYIN, rows)
+    res, _ = _stage_and_publish(con, path)
+    assert (res.rows_read, res.rows_staged, res.rows_quarantined) == (3, 2, 1)
+    q = con.execute("SELECT source_line, field, reason FROM front_page.quarantine").fetchall()
+    assert q == [(3, "*", "wrong number of fields: 3 instead of 26")]
+    lines = sorted(r[0] for r in con.execute("SELECT source_line FROM front_page.discharges").fetchall())
+    assert lines == [2, 4]
+
+
+def test_resent_case_replaces_the_earlier_one_and_is_logged(con, tmp_path):
+    first = _write(tmp_path / "h1_202403_a.csv", PINYIN, ROWS[:2])
+    resent = ROWS[0].replace("12000.50,3000", "12500.00,3000")
+    second = _write(tmp_path / "h1_202403_b.csv", PINYIN, [resent])
+    os.utime(first, (1_700_000_000, 1_700_000_000))
+    os.utime(second, (1_700_000_100, 1_700_000_100))
+    stage_file(con, first, KEY, source_name=first.name)
+    stage_file(con, second, KEY, source_name=second.name)
+    [mar] = [publish_month(con, m) for m in staged_months(con)]
+    assert (mar.rows_read, mar.rows_loaded, mar.rows_quarantined, mar.rows_superseded) == (3, 2, 1, 1)
+    id1 = discharge_id(KEY, H, "B001", 1)
+    assert con.execute("SELECT zfy, source_file FROM front_page.discharges WHERE discharge_id = ?",
+                       [id1]).fetchone() == (pytest.approx(12500), "h1_202403_b.csv")
+    assert con.execute("SELECT kept_file, kept_line, replaced_file, replaced_line "
+                       "FROM front_page.replacements").fetchall() == [
+        ("h1_202403_b.csv", 2, "h1_202403_a.csv", 2)]
+    assert con.execute("SELECT reason FROM front_page.quarantine").fetchone()[0] == \
+        "superseded by h1_202403_b.csv:2"
+
+
+def test_row_goes_to_the_month_it_belongs_to_or_is_quarantined(con, tmp_path):
+    april = ROWS[1].replace("2024-03-03 10:00:00", "2024-04-01 09:00:00")
+    path = _write(tmp_path / "h1_202403.csv", PINYIN, [ROWS[0], april])
+    res, stats = _stage_and_publish(con, path)
+    assert res.months == ["2024-03", "2024-04"]
+    assert [(s.month, s.rows_loaded) for s in stats] == [("2024-03", 1), ("2024-04", 1)]
+
+    con2 = duckdb.connect()
+    ensure_schema(con2)
+    res = stage_file(con2, path, KEY, out_of_partition="quarantine", today=dt.date(2026, 11, 1))
+    stats = [publish_month(con2, m) for m in staged_months(con2)]
+    assert [(s.month, s.rows_read, s.rows_loaded, s.rows_quarantined) for s in stats] == [
+        ("2024-03", 2, 1, 1)]
+    assert con2.execute("SELECT field, reason FROM front_page.quarantine").fetchone() == (
+        "CYSJ", "out of partition: discharged in 2024-04, file is for 2024-03")
+
+
+def test_republishing_a_month_is_idempotent_and_touches_only_that_month(con, tmp_path):
+    april = ROWS[1].replace("2024-03-03 10:00:00", "2024-04-01 09:00:00")
+    path = _write(tmp_path / "h1_202403.csv", PINYIN, ROWS + [april])
+    _stage_and_publish(con, path)
+    snap = {t: sorted(con.execute(f"SELECT * FROM front_page.{t}").fetchall(), key=str)
+            for t in ("discharges", "diagnoses", "procedures", "quarantine", "partition_stats")}
+    publish_month(con, MAR)
+    publish_month(con, MAR)
+    # staging the same file again is a no-op (same content hash)
+    assert stage_file(con, path, KEY).status == "unchanged"
+    for t, rows in snap.items():
+        assert sorted(con.execute(f"SELECT * FROM front_page.{t}").fetchall(), key=str) == rows, t
+
+
+def test_xlsx_extract(con, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(CHINESE.split(","))
+    for r in ROWS[:2]:
+        vals = r.split(",")
+        ws.append([int(v) if v.isdigit() and len(v) < 6 else v for v in vals])
+    path = tmp_path / "h1_202403.xlsx"
+    wb.save(path)
+    res, [mar] = _stage_and_publish(con, path)
+    assert res.encoding == "xlsx"
+    assert (mar.rows_read, mar.rows_loaded, mar.rows_quarantined) == (2, 2, 0)
+    assert sorted(r[0] for r in con.execute("SELECT nl FROM front_page.discharges").fetchall()) == [0, 44]
