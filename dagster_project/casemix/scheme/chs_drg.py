@@ -287,6 +287,14 @@ def _tokens(path: Path) -> list[tuple[int, int, str]]:
     return out
 
 
+def _join_name(pieces: list[tuple[int, str]]) -> str | None:
+    """Join name tokens: a space inside a line is kept, a line break (token at position 0) is a PDF wrap."""
+    out = ""
+    for k, (pos, t) in enumerate(pieces):
+        out += t if (k == 0 or pos == 0) else " " + t
+    return out or None
+
+
 def _parse_cc_stream(path: Path, ctx: _Ctx) -> list[dict]:
     """1.1 layout: a token stream of ``code name… (表 7-n | 无)`` records with page numbers and headers mixed in."""
     ts = _tokens(path)
@@ -325,12 +333,12 @@ def _parse_cc_stream(path: Path, ctx: _Ctx) -> list[dict]:
         elif pos == 0 and t.isdigit() and len(t) >= 3:
             pass  # page number inside a record
         else:
-            cur["name"].append(t)
+            cur["name"].append((pos, t))
         i += 1
     if cur is not None:
         ctx.leftover(path.name, cur["line_no"], cur["code"], "code without an exclusion reference")
     for r in recs:
-        r["name"] = " ".join(r["name"]) or None
+        r["name"] = _join_name(r["name"])
     return recs
 
 
@@ -415,15 +423,15 @@ def _parse_cce(path: Path, ctx: _Ctx) -> "OrderedDict[str, list[tuple[str, str |
             if pos == 0 and t.isdigit():
                 pass
             elif before_header is not None:
-                before_header[1].append(t)
+                before_header[1].append((pos, t))
             else:
                 ctx.leftover(path.name, ln, t, "token outside any exclusion-table record")
         elif pos == 0 and t.isdigit() and len(t) >= 3:
             pass
         else:
-            rec[1].append(t)
+            rec[1].append((pos, t))
         i += 1
-    return OrderedDict((k, [(c, " ".join(nm) or None, ln) for c, nm, ln in v]) for k, v in tabs.items())
+    return OrderedDict((k, [(c, _join_name(nm), ln) for c, nm, ln in v]) for k, v in tabs.items())
 
 
 # ---------------------------------------------------------------------------------------------- supplement
