@@ -27,7 +27,7 @@ from dagster import (
 from casemix.config import settings
 from casemix.defs.partitions import month_of, monthly_partitions, partition_key_of
 from casemix.ingest.reader import month_from_name
-from casemix.ingest.stage import ensure_schema, landing_files, publish_month, stage_folder
+from casemix.ingest.stage import ensure_schema, landing_files, publish_months, stage_folder
 from casemix.layout import load_column_map
 from casemix.pseudonymise import ensure_key_file, load_key
 from casemix.warehouse import connection
@@ -74,7 +74,7 @@ def front_page_ingest(context: AssetExecutionContext):
         if other:
             context.log.warning(f"new files also hold discharges of months outside this run: "
                                 f"{', '.join(other)}; materialize those partitions to publish them")
-        stats = [publish_month(con, m, cmap) for m in months]
+        stats = publish_months(con, months, cmap)
     read = sum(p.rows_read for p in stats)
     loaded = sum(p.rows_loaded for p in stats)
     quarantined = sum(p.rows_quarantined for p in stats)

@@ -56,12 +56,12 @@ def _typed_expr(t: str, dtype: str) -> str:
         return (f"CASE WHEN regexp_full_match({t}, '[+-]?[0-9]+(\\.0*)?') "
                 f"THEN try_cast(try_cast({t} AS DECIMAL(18,2)) AS BIGINT) END")
     if dtype == "decimal":
-        return (f"CASE WHEN regexp_full_match({t}, '[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)') "
-                f"THEN try_cast({t} AS DECIMAL(14,2)) END")
+        return f"try_cast({t} AS DECIMAL(14,2))"
+    # ISO forms go through the fast cast; the other layouts through strptime
     if dtype == "date":
-        return f"CAST(try_strptime({t}, {fmts}) AS DATE)"
+        return f"coalesce(try_cast({t} AS DATE), CAST(try_strptime({t}, {fmts}) AS DATE))"
     if dtype == "datetime":
-        return f"try_strptime({t}, {fmts})"
+        return f"coalesce(try_cast({t} AS TIMESTAMP), try_strptime({t}, {fmts}))"
     if dtype == "age_days":
         # days as a number; the 2011 paper form writes months as "n/30" (15/30 = 15 days) or "m n/30"
         return (f"CASE WHEN regexp_full_match({t}, '[0-9]+') THEN try_cast({t} AS INTEGER) "
@@ -185,69 +185,61 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, key: bytes, *,
     name_month = month_from_name(path)
     today = today or dt.date.today()
 
-    # 1. raw strings into a temp table (streamed batch by batch)
     ncols = len(ex.header)
     schema = pa.schema([(f"c{i}", pa.string()) for i in range(ncols)] + [("_line", pa.int64())])
     reader = pa.RecordBatchReader.from_batches(schema, batches)
-    con.execute("DROP TABLE IF EXISTS _raw")
-    con.execute("CREATE TEMP TABLE _raw AS SELECT * FROM reader")
-    del reader
-    rows_in_table = con.execute("SELECT count(*) FROM _raw").fetchone()[0]
+    nm = f"DATE '{name_month.isoformat()}'" if name_month else "CAST(NULL AS DATE)"
 
     def src(canon: str) -> str:
         return f"nullif(trim(c{idx[canon]}), '')" if canon in idx else "CAST(NULL AS VARCHAR)"
 
-    nm = f"DATE '{name_month.isoformat()}'" if name_month else "CAST(NULL AS DATE)"
-    cysj_month = f"CAST(date_trunc('month', {_typed_expr(src('CYSJ'), 'datetime')}) AS DATE)"
-    key_cols = f"{src('ZZJGDM')} AS zzjgdm, {src('BAH')} AS bah, {src('ZYCS')} AS zycs"
-
-    if missing:
-        msg = (f"{path.name}: missing required column(s) {', '.join(missing)} "
-               f"(header has {len(ex.header)} columns)")
-        con.execute(f"""
-          INSERT INTO front_page_stage.errors
-          SELECT {_q(name)}, {_q(ex.file_hash)}, _line, coalesce({cysj_month}, {nm}), {key_cols},
-                 {_q(missing[0])}, NULL, {_q('missing required column: ' + ', '.join(missing))}
-          FROM _raw""")
-        _add_bad_records(con, name, ex, nm)
-        n_bad = len(ex.bad_records)
-        _record_file(con, name, ex.file_hash, ex.encoding, _header_layout(ex.header), hdr.dx_slots,
-                     hdr.px_slots, cmap, ";".join(hdr.unknown), path, name_month,
-                     rows_in_table + n_bad, 0, rows_in_table + n_bad, "rejected", msg)
-        con.execute("DROP TABLE _raw")
-        log.error(msg)
-        return StageResult(name, ex.file_hash, "rejected", ex.encoding, rows_in_table + n_bad, 0,
-                           rows_in_table + n_bad, message=msg)
-
-    # 2. typed values + list of fields that failed to parse
-    typed_sel: list[str] = ["_line"]
-    checks: list[str] = []
-
-    def add_typed(canon: str, dtype: str, alias: str) -> None:
-        t = src(canon)
-        expr = _typed_expr(t, dtype)
-        typed_sel.append(f"{expr} AS {alias}")
-        if dtype != "str" and canon in idx:
-            checks.append(f"CASE WHEN {t} IS NOT NULL AND ({expr}) IS NULL "
-                          f"THEN {{'f': {_q(canon)}, 'v': {t}}} END")
-
-    for s in cmap.fixed:
-        add_typed(s.canonical, s.dtype, s.canonical.lower())
-    for n in range(1, hdr.dx_slots + 1):
-        for f in DX_SLOT_FIELDS:
-            add_typed(f"{f}{n}", "str", f"{f.lower()}_{n}")
-    for n in range(1, hdr.px_slots + 1):
-        for f in PX_SLOT_FIELDS:
-            add_typed(f"{f}{n}", PX_SLOT_TYPES.get(f, "str"), f"{f.lower()}_{n}")
-    errs = ("list_filter([" + ", ".join(checks) + "], x -> x IS NOT NULL)") if checks else "[]"
     con.execute("DROP TABLE IF EXISTS _typed")
-    con.execute(f"""
-      CREATE TEMP TABLE _typed AS
-      SELECT {', '.join(typed_sel)}, {key_cols.replace(' AS zzjgdm', ' AS k_zzjgdm')
-                                       .replace(' AS bah', ' AS k_bah').replace(' AS zycs', ' AS k_zycs')},
-             {errs} AS _errs
-      FROM _raw""")
-    con.execute("DROP TABLE _raw")
+    con.register("_batches", reader)
+    try:
+        if missing:
+            _reject_missing_columns(con, name, ex, path, hdr, cmap, missing, name_month, nm, src)
+            n = con.execute("SELECT count(*) FROM front_page_stage.errors WHERE source_file = ?",
+                            [name]).fetchone()[0]
+            msg = (f"{path.name}: missing required column(s) {', '.join(missing)} "
+                   f"(header has {len(ex.header)} columns)")
+            _record_file(con, name, ex.file_hash, ex.encoding, _header_layout(ex.header), hdr.dx_slots,
+                         hdr.px_slots, cmap, ";".join(hdr.unknown), path, name_month, n, 0, n,
+                         "rejected", msg)
+            log.error(msg)
+            return StageResult(name, ex.file_hash, "rejected", ex.encoding, n, 0, n, message=msg)
+
+        # 1. one streaming pass: raw text of typed fields, typed values, and the fields that failed
+        inner: list[str] = ["_line"]
+        checks: list[str] = []
+
+        def add(canon: str, dtype: str, alias: str) -> None:
+            t = src(canon)
+            if dtype == "str":
+                inner.append(f"{t} AS {alias}")
+                return
+            inner.append(f"{t} AS r_{alias}")
+            inner.append(f"{_typed_expr(t, dtype)} AS {alias}")
+            if canon in idx:
+                checks.append(f"CASE WHEN r_{alias} IS NOT NULL AND {alias} IS NULL "
+                              f"THEN {{'f': {_q(canon)}, 'v': r_{alias}}} END")
+
+        for s_ in cmap.fixed:
+            add(s_.canonical, s_.dtype, s_.canonical.lower())
+        for n in range(1, hdr.dx_slots + 1):
+            for f in DX_SLOT_FIELDS:
+                add(f"{f}{n}", "str", f"{f.lower()}_{n}")
+        for n in range(1, hdr.px_slots + 1):
+            for f in PX_SLOT_FIELDS:
+                add(f"{f}{n}", PX_SLOT_TYPES.get(f, "str"), f"{f.lower()}_{n}")
+        errs = ("list_filter([" + ", ".join(checks) + "], x -> x IS NOT NULL)") if checks else "[]"
+        con.execute(f"""
+          CREATE TEMP TABLE _typed AS
+          SELECT * EXCLUDE (r_zycs), r_zycs AS k_zycs, {errs} AS _errs
+          FROM (SELECT {', '.join(inner)} FROM _batches)""")
+    finally:
+        con.unregister("_batches")
+        del reader
+    rows_in_table = con.execute("SELECT count(*) FROM _typed").fetchone()[0]
 
     # 3. record-level problems: parse errors, keys, partition month
     month = "CAST(date_trunc('month', cysj) AS DATE)"
@@ -260,7 +252,7 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, key: bytes, *,
                f"', file is for {name_month:%Y-%m}'}} ")
     con.execute(f"""
       CREATE OR REPLACE TEMP VIEW _problems AS
-      SELECT _line, k_zzjgdm, k_bah, k_zycs, cysj,
+      SELECT _line, zzjgdm AS k_zzjgdm, bah AS k_bah, k_zycs, cysj,
         CASE WHEN len(_errs) > 0 THEN NULL
              WHEN zzjgdm IS NULL THEN {{'f': 'ZZJGDM', 'v': NULL, 'r': 'missing key field ZZJGDM'}}
              WHEN bah IS NULL THEN {{'f': 'BAH', 'v': NULL, 'r': 'missing key field BAH'}}
@@ -348,6 +340,18 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, key: bytes, *,
     return StageResult(name, ex.file_hash, "staged", ex.encoding, read, staged, quarantined, months)
 
 
+def _reject_missing_columns(con, name, ex, path, hdr, cmap, missing, name_month, nm, src) -> None:
+    """A file without a required column: every record is quarantined, naming the column."""
+    cysj_month = f"CAST(date_trunc('month', {_typed_expr(src('CYSJ'), 'datetime')}) AS DATE)"
+    con.execute(f"""
+      INSERT INTO front_page_stage.errors
+      SELECT {_q(name)}, {_q(ex.file_hash)}, _line, coalesce({cysj_month}, {nm}),
+             {src('ZZJGDM')}, {src('BAH')}, {src('ZYCS')},
+             {_q(missing[0])}, NULL, {_q('missing required column: ' + ', '.join(missing))}
+      FROM _batches""")
+    _add_bad_records(con, name, ex, nm)
+
+
 def _add_bad_records(con, name: str, ex, nm: str) -> None:
     if not ex.bad_records:
         return
@@ -377,85 +381,107 @@ class PartitionStats:
     files: int
 
 
-def publish_month(con: duckdb.DuckDBPyConnection, month: dt.date,
-                  cmap: ColumnMap | None = None) -> PartitionStats:
-    """Replace exactly one month of the published front_page tables from the stage."""
+def publish_months(con: duckdb.DuckDBPyConnection, months: list[dt.date],
+                   cmap: ColumnMap | None = None) -> list[PartitionStats]:
+    """Replace exactly these months of the published front_page tables from the stage, in one
+    transaction and one set-based pass (a 36-month backfill costs about what one month does)."""
     cmap = cmap or load_column_map()
-    m = f"DATE '{month.isoformat()}'"
+    if not months:
+        return []
+    months = sorted(set(months))
+    m_in = "(" + ", ".join(f"DATE '{m.isoformat()}'" for m in months) + ")"
     fixed = ", ".join(f"r.{name}" for _, name, _ in fixed_columns(cmap))
     px = ", ".join(f"p.{name}" for name, _ in px_columns())
     con.execute("BEGIN TRANSACTION")
     try:
         for t in ("discharges", "diagnoses", "procedures", "quarantine", "replacements",
                   "partition_stats"):
-            con.execute(f"DELETE FROM front_page.{t} WHERE partition_month = {m}")
+            con.execute(f"DELETE FROM front_page.{t} WHERE partition_month IN {m_in}")
+        # the latest file wins for a case sent more than once (file time, then path, then line)
         con.execute(f"""
           CREATE OR REPLACE TEMP TABLE _ranked AS
-          SELECT r.discharge_id, r.source_file, r.source_line,
-                 row_number() OVER (PARTITION BY r.discharge_id
+          SELECT r.discharge_id, r.partition_month, r.source_file, r.source_line,
+                 row_number() OVER (PARTITION BY r.partition_month, r.discharge_id
                    ORDER BY f.modified_at DESC NULLS LAST, r.source_file DESC, r.source_line DESC) AS rn
           FROM front_page_stage.rows r JOIN front_page_stage.files f USING (source_file)
-          WHERE r.partition_month = {m}""")
+          WHERE r.partition_month IN {m_in}""")
         con.execute(f"""
           INSERT INTO front_page.discharges
-          SELECT r.discharge_id, r.patient_id, r.partition_month, r.source_file, r.source_file_hash, r.source_line,
-                 {_q(cmap.version)}, {fixed}
+          SELECT r.discharge_id, r.patient_id, r.partition_month, r.source_file, r.source_file_hash,
+                 r.source_line, {_q(cmap.version)}, {fixed}
           FROM front_page_stage.rows r JOIN _ranked k USING (source_file, source_line)
-          WHERE r.partition_month = {m} AND k.rn = 1""")
-        con.execute(f"""
+          WHERE k.rn = 1""")
+        con.execute("""
           INSERT INTO front_page.diagnoses
-          SELECT k.discharge_id, {m}, d.dx_seq, d.qtzd, d.jbdm, d.rybq
+          SELECT k.discharge_id, k.partition_month, d.dx_seq, d.qtzd, d.jbdm, d.rybq
           FROM front_page_stage.diagnoses d JOIN _ranked k USING (source_file, source_line)
           WHERE k.rn = 1""")
         con.execute(f"""
           INSERT INTO front_page.procedures
-          SELECT k.discharge_id, {m}, p.px_seq, {px}
+          SELECT k.discharge_id, k.partition_month, p.px_seq, {px}
           FROM front_page_stage.procedures p JOIN _ranked k USING (source_file, source_line)
           WHERE k.rn = 1""")
-        con.execute(f"""
+        con.execute("""
           INSERT INTO front_page.replacements
-          SELECT {m}, o.discharge_id, w.source_file, w.source_line, o.source_file, o.source_line
-          FROM _ranked o JOIN _ranked w ON w.discharge_id = o.discharge_id AND w.rn = 1
+          SELECT o.partition_month, o.discharge_id, w.source_file, w.source_line, o.source_file,
+                 o.source_line
+          FROM _ranked o JOIN _ranked w
+            ON w.partition_month = o.partition_month AND w.discharge_id = o.discharge_id AND w.rn = 1
           WHERE o.rn > 1""")
         con.execute(f"""
           INSERT INTO front_page.quarantine
-          SELECT {m}, e.source_file, e.source_file_hash, e.source_line, e.zzjgdm, e.bah, e.zycs,
-                 e.field, e.raw_value, e.reason
-          FROM front_page_stage.errors e WHERE e.partition_month = {m}
+          SELECT e.partition_month, e.source_file, e.source_file_hash, e.source_line, e.zzjgdm, e.bah,
+                 e.zycs, e.field, e.raw_value, e.reason
+          FROM front_page_stage.errors e WHERE e.partition_month IN {m_in}
           UNION ALL
-          SELECT {m}, r.source_file, r.source_file_hash, r.source_line, r.zzjgdm, r.bah,
+          SELECT x.partition_month, r.source_file, r.source_file_hash, r.source_line, r.zzjgdm, r.bah,
                  CAST(r.zycs AS VARCHAR), 'ZZJGDM+BAH+ZYCS', NULL,
                  'superseded by ' || x.kept_file || ':' || x.kept_line
           FROM front_page.replacements x
           JOIN front_page_stage.rows r
             ON r.source_file = x.replaced_file AND r.source_line = x.replaced_line
-          WHERE x.partition_month = {m}""")
-        loaded = con.execute(f"SELECT count(*) FROM front_page.discharges WHERE partition_month = {m}"
-                             ).fetchone()[0]
-        superseded = con.execute(
-            f"SELECT count(*) FROM front_page.replacements WHERE partition_month = {m}").fetchone()[0]
-        q_lines = con.execute(
-            f"SELECT count(*) FROM (SELECT DISTINCT source_file, source_line FROM front_page.quarantine "
-            f"WHERE partition_month = {m})").fetchone()[0]
-        staged = con.execute(
-            f"SELECT count(*) FROM front_page_stage.rows WHERE partition_month = {m}").fetchone()[0]
-        err_lines = con.execute(
-            f"SELECT count(*) FROM (SELECT DISTINCT source_file, source_line FROM front_page_stage.errors "
-            f"WHERE partition_month = {m})").fetchone()[0]
-        files = con.execute(
-            f"SELECT count(DISTINCT source_file) FROM (SELECT source_file FROM front_page_stage.rows "
-            f"WHERE partition_month = {m} UNION ALL SELECT source_file FROM front_page_stage.errors "
-            f"WHERE partition_month = {m})").fetchone()[0]
-        read = staged + err_lines
-        if read != loaded + q_lines:
-            raise AssertionError(f"{month:%Y-%m}: read {read} != loaded {loaded} + quarantined {q_lines}")
-        con.execute("INSERT INTO front_page.partition_stats VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [month, read, loaded, q_lines, superseded, files, cmap.version])
+          WHERE x.partition_month IN {m_in}""")
+        # rows read = loaded + quarantined, per month: checked here, recorded in partition_stats
+        rows = con.execute(f"""
+          WITH m AS (SELECT unnest([{', '.join(f"DATE '{x.isoformat()}'" for x in months)}]) AS pm),
+          staged AS (SELECT partition_month pm, count(*) n, count(DISTINCT source_file) f
+                     FROM front_page_stage.rows WHERE partition_month IN {m_in} GROUP BY 1),
+          errs AS (SELECT partition_month pm, count(DISTINCT (source_file, source_line)) n,
+                          count(DISTINCT source_file) f, list(DISTINCT source_file) files
+                   FROM front_page_stage.errors WHERE partition_month IN {m_in} GROUP BY 1),
+          sfiles AS (SELECT partition_month pm, list(DISTINCT source_file) files
+                     FROM front_page_stage.rows WHERE partition_month IN {m_in} GROUP BY 1),
+          loaded AS (SELECT partition_month pm, count(*) n FROM front_page.discharges
+                     WHERE partition_month IN {m_in} GROUP BY 1),
+          quar AS (SELECT partition_month pm, count(DISTINCT (source_file, source_line)) n
+                   FROM front_page.quarantine WHERE partition_month IN {m_in} GROUP BY 1),
+          sup AS (SELECT partition_month pm, count(*) n FROM front_page.replacements
+                  WHERE partition_month IN {m_in} GROUP BY 1)
+          SELECT m.pm, coalesce(staged.n, 0) + coalesce(errs.n, 0), coalesce(loaded.n, 0),
+                 coalesce(quar.n, 0), coalesce(sup.n, 0),
+                 len(list_distinct(list_concat(coalesce(sfiles.files, []), coalesce(errs.files, []))))
+          FROM m LEFT JOIN staged USING (pm) LEFT JOIN errs USING (pm) LEFT JOIN sfiles USING (pm)
+          LEFT JOIN loaded USING (pm) LEFT JOIN quar USING (pm) LEFT JOIN sup USING (pm)
+          ORDER BY m.pm""").fetchall()
+        stats = []
+        for pm, read, loaded_n, q, sup_n, files in rows:
+            if read != loaded_n + q:
+                raise AssertionError(f"{pm:%Y-%m}: read {read} != loaded {loaded_n} + quarantined {q}")
+            stats.append(PartitionStats(f"{pm:%Y-%m}", read, loaded_n, q, sup_n, files))
+        con.executemany("INSERT INTO front_page.partition_stats VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [[dt.date.fromisoformat(p.month + "-01"), p.rows_read, p.rows_loaded,
+                          p.rows_quarantined, p.rows_superseded, p.files, cmap.version] for p in stats])
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
-    return PartitionStats(f"{month:%Y-%m}", read, loaded, q_lines, superseded, files)
+    return stats
+
+
+def publish_month(con: duckdb.DuckDBPyConnection, month: dt.date,
+                  cmap: ColumnMap | None = None) -> PartitionStats:
+    """Replace exactly one month of the published front_page tables from the stage."""
+    return publish_months(con, [month], cmap)[0]
 
 
 def landing_files(folder: Path) -> list[Path]:
@@ -492,4 +518,4 @@ def load_extract_to_duckdb(con: duckdb.DuckDBPyConnection, path: str | Path, key
         key = b"casemix-cli-ephemeral-key"
     ensure_schema(con)
     stage_file(con, Path(path), key, required=required, today=dt.date(9999, 12, 1))
-    return [publish_month(con, m) for m in staged_months(con)]
+    return publish_months(con, staged_months(con))
