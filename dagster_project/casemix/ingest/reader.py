@@ -197,7 +197,7 @@ def _stream(ex: Extract, ncols: int) -> Iterator[pa.RecordBatch]:
     reader = pacsv.open_csv(
         ex.path,
         read_options=pacsv.ReadOptions(
-            column_names=names, skip_rows=1, block_size=16 << 20,
+            column_names=names, skip_rows=1, block_size=2 << 20,
             encoding="utf8" if ex.encoding.startswith("utf-8") else ex.encoding,
         ),
         parse_options=pacsv.ParseOptions(invalid_row_handler=on_bad),
