@@ -1,0 +1,247 @@
+"""End-to-end benchmark: ``python -m casemix.bench --size 1000000`` (``make bench SIZE=…``).
+
+Generates (and caches) one UTF-8 CSV extract of N cases over 12 discharge months, then runs every
+stage of the pipeline into a fresh warehouse and prints, per stage: wall seconds, CPU seconds (this
+process and its children), peak RSS of the whole process tree (sampled every 50 ms, dbt subprocesses
+included) and cases/s. Fixed start-up costs (imports, dbt start) are reported apart from the work.
+It also measures a floor: DuckDB reading the same file once and computing one group-by over it.
+
+Nothing here asserts a time: it prints measured figures (and writes them as JSON beside the data).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import psutil
+
+
+@dataclass
+class Stage:
+    name: str
+    wall_s: float = 0.0
+    cpu_s: float = 0.0
+    peak_rss_gb: float = 0.0
+    cases_per_s: float | None = None
+    note: str = ""
+
+
+class TreeRSS:
+    """Peak resident memory of this process plus all its descendants, sampled in a thread."""
+
+    def __init__(self, interval: float = 0.05):
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._t = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        me = psutil.Process()
+        while not self._stop.is_set():
+            total = 0
+            try:
+                procs = [me, *me.children(recursive=True)]
+                for p in procs:
+                    try:
+                        total += p.memory_info().rss
+                    except psutil.Error:
+                        pass
+            except psutil.Error:
+                pass
+            self.peak = max(self.peak, total)
+            time.sleep(self.interval)
+
+    def __enter__(self) -> "TreeRSS":
+        self._t.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._t.join()
+
+
+def _cpu() -> float:
+    s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
+
+
+@contextmanager
+def measure(stages: list[Stage], name: str, cases: int | None = None, note: str = ""):
+    st = Stage(name, note=note)
+    t0, c0 = time.perf_counter(), _cpu()
+    with TreeRSS() as rss:
+        yield st
+    st.wall_s = time.perf_counter() - t0
+    st.cpu_s = _cpu() - c0
+    st.peak_rss_gb = rss.peak / 1e9
+    if cases and st.wall_s > 0:
+        st.cases_per_s = cases / st.wall_s
+    stages.append(st)
+
+
+def _generate(size: int, out: Path, seed: int) -> Path:
+    """The cached extract: one UTF-8 CSV of ``size`` cases over 12 months (the generator's own CLI)."""
+    name = f"extract_{size}.csv"
+    path = out / "front_page" / name
+    if path.exists():
+        return path
+    hospitals = max(3, min(60, size // 20000))
+    per_month = max(1, size // (12 * hospitals))
+    cmd = [sys.executable, "-m", "casemix.cli", "generate", "--out", str(out), "--seed", str(seed),
+           "--hospitals", str(hospitals), "--start", "2024-01", "--months", "12",
+           "--cases-per-month", str(per_month), "--single-file", name]
+    scheme = os.environ.get("CASEMIX_DRG_SCHEME_DIR")
+    if scheme:
+        cmd += ["--scheme", scheme]
+    subprocess.run(cmd, check=True)
+    return path
+
+
+def run(size: int, workdir: Path, seed: int = 7) -> dict:
+    workdir.mkdir(parents=True, exist_ok=True)
+    data = workdir / f"data_{size}"
+    stages: list[Stage] = []
+    with measure(stages, "generate (cached)", note="not part of the pipeline"):
+        extract = _generate(size, data, seed)
+    wh = workdir / f"bench_{size}.duckdb"
+    for p in (wh, Path(str(wh) + ".wal")):
+        p.unlink(missing_ok=True)
+    os.environ["CASEMIX_WAREHOUSE"] = str(wh)
+    os.environ["CASEMIX_LANDING"] = str(data)
+    os.environ.setdefault("CASEMIX_PSEUDONYM_KEY", "benchmark-key")
+
+    with measure(stages, "start-up: imports", note="duckdb, pyarrow, casemix.ingest"):
+        from casemix.config import settings
+        from casemix.ingest.stage import ensure_schema, publish_months, stage_file, staged_months
+        from casemix.pseudonymise import load_key
+        from casemix.warehouse import connection
+
+    s = settings()
+    key = load_key()
+    with measure(stages, "floor: DuckDB read + group-by", size) as st:
+        import duckdb
+
+        con = duckdb.connect()
+        con.execute(f"SET memory_limit = '{s.memory_limit}'")
+        n = con.execute(
+            f"SELECT count(*) FROM (SELECT JBDM, count(*), sum(TRY_CAST(ZFY AS DOUBLE)) "
+            f"FROM read_csv('{extract}', all_varchar = true, header = true) GROUP BY JBDM)").fetchone()
+        con.close()
+        st.note = f"{n[0]} principal diagnoses"
+    floor = stages[-1].wall_s
+
+    with measure(stages, "ingest (stage + publish)", size) as st:
+        with connection(s=s) as con:
+            ensure_schema(con)
+            r = stage_file(con, extract, key, first_month=dt.date(2022, 1, 1))
+            stats = publish_months(con, staged_months(con))
+        st.note = (f"read {r.rows_read:,}, loaded {sum(p.rows_loaded for p in stats):,}, "
+                   f"quarantined {sum(p.rows_quarantined for p in stats):,}")
+
+    quality = _try_quality(stages, size, s)
+    _dbt_stages(stages, size, s)
+
+    work = [x for x in stages if not x.name.startswith(("generate", "start-up", "floor"))]
+    total_wall = sum(x.wall_s for x in work)
+    total = Stage("total (pipeline stages)", total_wall, sum(x.cpu_s for x in work),
+                  max((x.peak_rss_gb for x in work), default=0), size / total_wall if total_wall else None,
+                  f"total / floor = {total_wall / floor:.1f}")
+    stages.append(total)
+    result = {
+        "size": size, "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "commit": _commit(), "machine": _machine(), "quality_stage": quality,
+        "stages": [asdict(x) for x in stages],
+    }
+    (workdir / f"bench_{size}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    return result
+
+
+def _try_quality(stages: list[Stage], size: int, s) -> str:
+    try:
+        from casemix.quality.pipeline import run_quality  # noqa: F401
+    except ImportError:
+        return "not measured: casemix.quality.pipeline not available"
+    from casemix.warehouse import connection
+
+    with measure(stages, "quality checks", size):
+        with connection(s=s) as con:
+            run_quality(con)
+    return "measured"
+
+
+def _dbt_stages(stages: list[Stage], size: int, s) -> None:
+    """dbt build in one invocation; per-stage model time from run_results.json."""
+    root = s.dbt_project_dir
+    target = Path(s.warehouse).parent / "dbt_target"
+    shutil.rmtree(target, ignore_errors=True)
+    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "False", "DBT_VERSION_CHECK": "False"}
+    dbt = str(Path(sys.executable).with_name("dbt"))
+    with measure(stages, "start-up: dbt (parse, no models)"):
+        subprocess.run([dbt, "parse", "--quiet", "--profiles-dir", str(root), "--project-dir", str(root),
+                        "--target-path", str(target)], check=True, env=env, cwd=root)
+    with measure(stages, "dbt build (all models and tests)", size) as st:
+        subprocess.run([dbt, "build", "--quiet", "--profiles-dir", str(root), "--project-dir", str(root),
+                        "--target-path", str(target)], check=False, env=env, cwd=root)
+    rr = json.loads((target / "run_results.json").read_text())
+    by_folder: dict[str, float] = {}
+    for res in rr["results"]:
+        uid = res["unique_id"]
+        parts = uid.split(".")
+        kind = parts[0]
+        folder = "tests" if kind == "test" else ("seeds" if kind == "seed" else "models")
+        by_folder[folder] = by_folder.get(folder, 0.0) + float(res.get("execution_time") or 0)
+    failed = [r["unique_id"] for r in rr["results"] if r["status"] in ("error", "fail")]
+    st.note = ", ".join(f"{k} {v:.1f}s" for k, v in sorted(by_folder.items()))
+    if failed:
+        st.note += f"; FAILED: {', '.join(failed[:5])}"
+
+
+def _commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def _machine() -> str:
+    return (f"{platform.machine()}, {psutil.cpu_count()} cores, "
+            f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}")
+
+
+def print_table(result: dict) -> None:
+    print(f"\ncasemix benchmark: {result['size']:,} cases, {result['date']}, commit {result['commit']}, "
+          f"{result['machine']}")
+    print(f"{'stage':<36}{'wall s':>9}{'cpu s':>9}{'peak RSS GB':>13}{'cases/s':>12}  note")
+    for st in result["stages"]:
+        cps = f"{st['cases_per_s']:,.0f}" if st["cases_per_s"] else ""
+        print(f"{st['name']:<36}{st['wall_s']:>9.1f}{st['cpu_s']:>9.1f}{st['peak_rss_gb']:>13.2f}"
+              f"{cps:>12}  {st['note']}")
+    print(f"quality stage: {result['quality_stage']}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size", type=int, default=100_000)
+    ap.add_argument("--workdir", type=Path, default=Path("warehouse/bench"))
+    ap.add_argument("--seed", type=int, default=7)
+    a = ap.parse_args(argv)
+    print_table(run(a.size, a.workdir.resolve(), a.seed))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
