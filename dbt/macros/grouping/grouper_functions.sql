@@ -1,0 +1,47 @@
+{#- Engine-specific functions of the grouper, behind adapter.dispatch so another adapter (Spark) can
+    override them with `<adapter>__<macro>` (see /work/shared/stack-notes.md). The default is DuckDB's
+    syntax; spark__ versions are written from the Spark SQL reference and have not been run. -#}
+
+{#- The dagger (†) part of a dagger/asterisk code 'A01.002+G01*' -> 'A01.002'; null when the code has no '+'. -#}
+{% macro grouper_dagger_part(code) -%}
+  {{ return(adapter.dispatch('grouper_dagger_part', 'casemix')(code)) }}
+{%- endmacro %}
+{% macro default__grouper_dagger_part(code) -%}
+  case when strpos({{ code }}, '+') > 1 then split_part({{ code }}, '+', 1) end
+{%- endmacro %}
+{% macro spark__grouper_dagger_part(code) -%}
+  case when instr({{ code }}, '+') > 1 then split_part({{ code }}, '+', 1) end
+{%- endmacro %}
+
+{#- Concatenate text values of a group in a given order. -#}
+{% macro grouper_string_agg(expr, sep, order_by) -%}
+  {{ return(adapter.dispatch('grouper_string_agg', 'casemix')(expr, sep, order_by)) }}
+{%- endmacro %}
+{% macro default__grouper_string_agg(expr, sep, order_by) -%}
+  string_agg({{ expr }}, '{{ sep }}' order by {{ order_by }})
+{%- endmacro %}
+{% macro spark__grouper_string_agg(expr, sep, order_by) -%}
+  array_join(transform(array_sort(collect_list(struct({{ order_by }} as k, {{ expr }} as v))), x -> x.v), '{{ sep }}')
+{%- endmacro %}
+
+{#- The value of `value` on the row with the smallest `key` in the group. -#}
+{% macro grouper_arg_min(value, key) -%}
+  {{ return(adapter.dispatch('grouper_arg_min', 'casemix')(value, key)) }}
+{%- endmacro %}
+{% macro default__grouper_arg_min(value, key) -%}
+  arg_min({{ value }}, {{ key }})
+{%- endmacro %}
+{% macro spark__grouper_arg_min(value, key) -%}
+  min_by({{ value }}, {{ key }})
+{%- endmacro %}
+
+{#- Join non-null text values with a separator (nulls are skipped). -#}
+{% macro grouper_concat_ws(sep, exprs) -%}
+  concat_ws('{{ sep }}', {{ exprs | join(', ') }})
+{%- endmacro %}
+
+{#- Number as short text for traces: 12.0 -> '12', 1499.5 -> '1499.5'. -#}
+{% macro grouper_num_text(expr) -%}
+  case when {{ expr }} = floor({{ expr }}) then cast(cast({{ expr }} as bigint) as varchar)
+       else cast({{ expr }} as varchar) end
+{%- endmacro %}

@@ -1,0 +1,38 @@
+{#- Settings of the grouper: one place for the defaults of its dbt vars (docs/grouper.md).
+    Override in dbt_project.yml `vars:` or on the command line (`--vars '{qy_mode: any}'`). -#}
+{% macro grouper_var(name) -%}
+  {%- set defaults = {
+      'scheme_version': none,
+      'compare_scheme_versions': [],
+      'qy_mode': 'principal',
+      'los_exclusion_days': 60,
+      'min_cost_amount': 5,
+      'newborn_max_age_days': 28,
+      'attr_null_passes': ['vent_hours'],
+      'code_map_dx_edition': none,
+      'code_map_px_edition': none,
+      'code_map_version': none,
+  } -%}
+  {%- if name not in defaults -%}
+    {{ exceptions.raise_compiler_error("unknown grouper setting: " ~ name) }}
+  {%- endif -%}
+  {{ return(var(name, defaults[name])) }}
+{%- endmacro %}
+
+{#- The QY mode, checked: off | principal | any. -#}
+{% macro grouper_qy_mode() -%}
+  {%- set mode = grouper_var('qy_mode') | string | lower -%}
+  {%- if mode not in ['off', 'principal', 'any'] -%}
+    {{ exceptions.raise_compiler_error("qy_mode must be off, principal or any, not " ~ mode) }}
+  {%- endif -%}
+  {{ return(mode) }}
+{%- endmacro %}
+
+{#- A Python list of strings as a SQL list of literals: ('a', 'b'); an empty list gives (NULL) so that
+    `x in (...)` is simply false. -#}
+{% macro grouper_sql_list(values) -%}
+  {%- if values is string -%}{%- set values = [values] -%}{%- endif -%}
+  {%- if values | length == 0 -%}(null){%- else -%}
+  ({%- for v in values -%}'{{ v | string | replace("'", "''") }}'{{ ", " if not loop.last }}{%- endfor -%})
+  {%- endif -%}
+{%- endmacro %}

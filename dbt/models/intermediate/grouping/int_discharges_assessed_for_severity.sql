@@ -1,0 +1,88 @@
+{#- Severity (并发症或合并症) of each case: MCC when a secondary diagnosis on the MCC list counts, else CC
+    when one on the CC list counts, else none. A secondary does not count when the principal diagnosis is
+    in the exclusion table it names (cc_exclusions); a null table (无) always counts. A secondary equal to
+    the principal diagnosis is ignored. Dagger/asterisk codes: the whole code is looked up first, then the
+    dagger part (for the secondary on the MCC/CC lists and for the principal in the exclusion table).
+    Grain: discharge_id x scheme_version (valid, mappable cases). -#}
+
+with cases as (
+    select s.discharge_id, s.scheme_version, p.pdx_code, p.pdx_dagger_code
+    from {{ ref('int_discharges_joined_to_schemes') }} as s
+    join {{ ref('int_discharges_prechecked') }} as p on p.discharge_id = s.discharge_id
+    where p.is_valid_for_grouping and s.scheme_version is not null
+),
+
+secondaries as (
+    select i.discharge_id, i.seq, i.code, i.dagger_code
+    from {{ ref('int_grouper_inputs_mapped') }} as i
+    where i.code_type = 'dx' and i.seq >= 1 and i.code is not null
+),
+
+cc_hits as (
+    select c.discharge_id, c.scheme_version, c.pdx_code, c.pdx_dagger_code, d.seq, d.code,
+           1 as form_rank, k.dx_code, k.cc_level, k.exclusion_table
+    from cases as c
+    join secondaries as d on d.discharge_id = c.discharge_id and d.code <> c.pdx_code
+    join {{ source('scheme', 'cc_codes') }} as k on k.scheme_version = c.scheme_version and k.dx_code = d.code
+    union all
+    select c.discharge_id, c.scheme_version, c.pdx_code, c.pdx_dagger_code, d.seq, d.code,
+           2 as form_rank, k.dx_code, k.cc_level, k.exclusion_table
+    from cases as c
+    join secondaries as d on d.discharge_id = c.discharge_id and d.code <> c.pdx_code
+    join {{ source('scheme', 'cc_codes') }} as k
+        on k.scheme_version = c.scheme_version and k.dx_code = d.dagger_code
+),
+
+best_hits as (
+    select
+        h.*,
+        min(form_rank) over (partition by discharge_id, scheme_version, seq) as best_rank
+    from cc_hits as h
+),
+
+judged as (
+    select
+        h.discharge_id, h.scheme_version, h.seq, h.code, h.dx_code, h.cc_level, h.exclusion_table,
+        (e1.pdx_code is not null or e2.pdx_code is not null)                as is_excluded_by_pdx,
+        coalesce(e1.pdx_code, e2.pdx_code)                                  as excluding_pdx
+    from best_hits as h
+    left join {{ source('scheme', 'cc_exclusions') }} as e1
+        on e1.scheme_version = h.scheme_version and e1.exclusion_table = h.exclusion_table
+       and e1.pdx_code = h.pdx_code
+    left join {{ source('scheme', 'cc_exclusions') }} as e2
+        on e2.scheme_version = h.scheme_version and e2.exclusion_table = h.exclusion_table
+       and e2.pdx_code = h.pdx_dagger_code
+    where h.form_rank = h.best_rank
+),
+
+described as (
+    select
+        j.*,
+        case when j.cc_level = 'MCC' then 1 else 2 end                     as level_rank,
+        j.code || case when j.dx_code <> j.code then '(剑号部分 ' || j.dx_code || ')' else '' end
+            || ' ' || j.cc_level
+            || case when j.exclusion_table is null then '(排除表 无，总是计入)'
+                    when j.is_excluded_by_pdx then '(被排除：主要诊断 ' || j.excluding_pdx || ' 在排除表 '
+                                                   || j.exclusion_table || ')'
+                    else '(排除表 ' || j.exclusion_table || ' 不含主要诊断)' end  as cc_text
+    from judged as j
+),
+
+summary as (
+    select
+        discharge_id, scheme_version,
+        min(case when not is_excluded_by_pdx then level_rank end)          as best_level,
+        {{ grouper_string_agg('cc_text', '；', 'seq') }}                     as cc_trace
+    from described
+    group by discharge_id, scheme_version
+)
+
+select
+    c.discharge_id,
+    c.scheme_version,
+    case s.best_level when 1 then 'MCC' when 2 then 'CC' else 'none' end   as severity_level,
+    case s.best_level when 1 then '严重程度 MCC' when 2 then '严重程度 CC' else '严重程度 无' end
+        || case when s.cc_trace is null then '（其他诊断均不在 MCC/CC 表）'
+                else '：' || s.cc_trace end                                 as severity_trace
+from cases as c
+left join summary as s on s.discharge_id = c.discharge_id and s.scheme_version = c.scheme_version

@@ -1,0 +1,152 @@
+{#- The MDCs a case may enter, in the scheme's precedence order (fall-through happens in
+    int_discharges_assigned_to_adrg: the first of these MDCs that yields an ADRG wins).
+    Grain: discharge_id x scheme_version x mdc_code (candidate MDCs only; valid, mappable cases only).
+
+    Entry rules (mdcs.entry_rule, docs/scheme.md):
+      pdx_table     principal dx in the MDC's principal-dx table
+      age_lt_1y     the same, and age < 1 year (age in days < 365)
+      multi_trauma  the same, and the case's diagnoses in the MDC table cover >= N body regions
+                    (N = the smallest min_body_regions of the MDC's ADRGs, 2 if none)
+      adrg_rules    always a candidate: entered only when one of its ADRGs matches (never QY)
+    sex_restriction: the MDC is skipped for the other sex.
+    Dagger/asterisk codes: the whole principal code is looked up first; only when no MDC table holds it
+    is the dagger part used (dx_match = 'dagger'). -#}
+
+with cases as (
+    select
+        s.discharge_id,
+        s.scheme_version,
+        p.sex_code,
+        p.age_years,
+        p.age_days,
+        p.pdx_code,
+        p.pdx_dagger_code
+    from {{ ref('int_discharges_joined_to_schemes') }} as s
+    join {{ ref('int_discharges_prechecked') }} as p on p.discharge_id = s.discharge_id
+    where p.is_valid_for_grouping and s.scheme_version is not null
+),
+
+mdcs as (
+    select * from {{ source('scheme', 'mdcs') }}
+),
+
+mdc_dx as (
+    select distinct scheme_version, mdc_code, dx_code from {{ source('scheme', 'mdc_principal_dx') }}
+),
+
+pdx_hits as (
+    select c.discharge_id, c.scheme_version, m.mdc_code, 1 as form_rank, c.pdx_code as matched_code
+    from cases as c
+    join mdc_dx as m on m.scheme_version = c.scheme_version and m.dx_code = c.pdx_code
+    union all
+    select c.discharge_id, c.scheme_version, m.mdc_code, 2 as form_rank, c.pdx_dagger_code as matched_code
+    from cases as c
+    join mdc_dx as m on m.scheme_version = c.scheme_version and m.dx_code = c.pdx_dagger_code
+    where c.pdx_dagger_code is not null
+),
+
+pdx_best as (
+    select
+        h.*,
+        min(form_rank) over (partition by discharge_id, scheme_version) as best_rank
+    from pdx_hits as h
+),
+
+pdx_in_table as (
+    select discharge_id, scheme_version, mdc_code, form_rank, matched_code
+    from pdx_best
+    where form_rank = best_rank
+),
+
+-- body regions (MDCZ) covered by the case's diagnoses (principal and secondary, whole or dagger form)
+dx_forms as (
+    select discharge_id, code as dx_code
+    from {{ ref('int_grouper_inputs_mapped') }}
+    where code_type = 'dx' and code is not null
+    union
+    select discharge_id, dagger_code as dx_code
+    from {{ ref('int_grouper_inputs_mapped') }}
+    where code_type = 'dx' and dagger_code is not null
+),
+
+region_rows as (
+    select distinct f.discharge_id, r.scheme_version, r.mdc_code, r.body_region
+    from dx_forms as f
+    join {{ source('scheme', 'mdc_principal_dx') }} as r on r.dx_code = f.dx_code
+    where r.body_region is not null
+),
+
+regions as (
+    select
+        discharge_id,
+        scheme_version,
+        mdc_code,
+        count(*)                                                           as region_count,
+        {{ grouper_string_agg('body_region', '、', 'body_region') }}       as region_names
+    from region_rows
+    group by discharge_id, scheme_version, mdc_code
+),
+
+min_regions as (
+    select a.scheme_version, a.mdc_code, min(c.min_value) as min_regions
+    from {{ source('scheme', 'adrg_conditions') }} as c
+    join {{ source('scheme', 'adrgs') }} as a
+        on a.scheme_version = c.scheme_version and a.adrg_code = c.adrg_code
+    where c.cond_type = 'min_body_regions'
+    group by a.scheme_version, a.mdc_code
+),
+
+table_entries as (
+    select
+        h.discharge_id,
+        h.scheme_version,
+        h.mdc_code,
+        m.precedence,
+        m.entry_rule,
+        true                                                               as is_pdx_in_mdc_table,
+        coalesce(g.region_count, 0)                                        as body_region_count,
+        case when h.form_rank = 1 then 'whole' else 'dagger' end           as dx_match,
+        'MDC' || h.mdc_code || ' ' || m.mdc_name || '：主要诊断 '
+            || case when h.form_rank = 1 then h.matched_code
+                    else c.pdx_code || ' 的剑号部分 ' || h.matched_code end
+            || ' 在 MDC' || h.mdc_code || ' 主诊表'
+            || case when m.entry_rule = 'age_lt_1y'
+                    then '，年龄 ' || cast(c.age_days as varchar) || ' 天 < 1 岁' else '' end
+            || case when m.entry_rule = 'multi_trauma'
+                    then '，诊断涉及 ' || cast(g.region_count as varchar) || ' 个部位（' || g.region_names
+                         || '）≥ ' || {{ grouper_num_text('coalesce(mr.min_regions, 2)') }}
+                    else '' end
+            || case when m.sex_restriction is not null then '，性别 ' || c.sex_code else '' end
+                                                                           as mdc_trace
+    from pdx_in_table as h
+    join cases as c on c.discharge_id = h.discharge_id and c.scheme_version = h.scheme_version
+    join mdcs as m on m.scheme_version = h.scheme_version and m.mdc_code = h.mdc_code
+    left join regions as g
+        on g.discharge_id = h.discharge_id and g.scheme_version = h.scheme_version and g.mdc_code = h.mdc_code
+    left join min_regions as mr on mr.scheme_version = h.scheme_version and mr.mdc_code = h.mdc_code
+    where m.entry_rule in ('pdx_table', 'age_lt_1y', 'multi_trauma')
+      and (m.sex_restriction is null or m.sex_restriction = c.sex_code)
+      and (m.entry_rule <> 'age_lt_1y' or (c.age_years = 0 and c.age_days < 365))
+      and (m.entry_rule <> 'multi_trauma' or coalesce(g.region_count, 0) >= coalesce(mr.min_regions, 2))
+),
+
+rule_entries as (
+    select
+        c.discharge_id,
+        c.scheme_version,
+        m.mdc_code,
+        m.precedence,
+        m.entry_rule,
+        false                                                              as is_pdx_in_mdc_table,
+        0                                                                  as body_region_count,
+        cast(null as varchar)                                              as dx_match,
+        'MDC' || m.mdc_code || ' ' || m.mdc_name || '：按 ADRG 规则入组'    as mdc_trace
+    from cases as c
+    join mdcs as m on m.scheme_version = c.scheme_version
+    where m.entry_rule = 'adrg_rules'
+      and (m.sex_restriction is null or m.sex_restriction = c.sex_code)
+)
+
+select * from table_entries
+union all
+select * from rule_entries

@@ -1,0 +1,99 @@
+{#- Grouping pre-checks (standards.md §3.2 J): THE one home for groupability; every other part reads it.
+    Grain: discharge_id (every discharge of stg_front_page__discharges).
+
+    invalid (not grouped): GRP-001 sex not 1/2, age missing or out of range; GRP-004 age 0 without age in
+    days, newborn (age in days <= newborn_max_age_days) without birth weight, no principal diagnosis;
+    GRP-005 a code the code map cannot map.
+    excluded (grouped for reference, left out of payment and weight populations): GRP-002 LOS >
+    los_exclusion_days, GRP-003 total cost < min_cost_amount. -#}
+{%- set los_days = grouper_var('los_exclusion_days') -%}
+{%- set min_cost = grouper_var('min_cost_amount') -%}
+{%- set nb_days = grouper_var('newborn_max_age_days') %}
+
+with discharges as (
+    select * from {{ ref('stg_front_page__discharges') }}
+),
+
+codes as (
+    select
+        discharge_id,
+        max(case when code_type = 'dx' and seq = 0 then code end)          as pdx_code,
+        max(case when code_type = 'dx' and seq = 0 then dagger_code end)   as pdx_dagger_code,
+        max(case when code_type = 'dx' and seq = 0 then source_code end)   as pdx_source_code,
+        max(case when code_type = 'px' and seq = 1 then code end)          as ppx_code,
+        sum(case when code_type = 'dx' then 1 else 0 end)                  as dx_count,
+        sum(case when code_type = 'px' then 1 else 0 end)                  as px_count,
+        sum(case when is_mapped then 0 else 1 end)                         as unmapped_count,
+        {{ grouper_string_agg("case when not is_mapped then code_type || ' ' || source_code end", ', ',
+                              'code_type, seq') }}                          as unmapped_codes
+    from {{ ref('int_grouper_inputs_mapped') }}
+    group by discharge_id
+),
+
+checked as (
+    select
+        d.discharge_id,
+        d.discharge_date,
+        d.sex_code,
+        d.age_years,
+        case when d.age_years = 0 then d.age_days end                       as age_days,
+        case when d.birth_weight_g > 0 then d.birth_weight_g end            as birth_weight_g,
+        cast(null as double)                                                as vent_hours,
+        d.los_days,
+        d.total_cost_amount,
+        c.pdx_code,
+        c.pdx_dagger_code,
+        c.ppx_code,
+        coalesce(c.dx_count, 0)                                             as dx_count,
+        coalesce(c.px_count, 0)                                             as px_count,
+        coalesce(c.unmapped_count, 0) > 0                                   as has_unmappable_code,
+        -- one text per failed check, in rule order; null = passed
+        case when d.sex_code is null or d.sex_code not in ('1', '2')
+             then 'GRP-001 性别无效(' || coalesce(d.sex_code, '空') || ')' end              as r_sex,
+        case when d.age_years is null then 'GRP-001 年龄缺失'
+             when d.age_years < 0 or d.age_years > 150
+             then 'GRP-001 年龄无效(' || cast(d.age_years as varchar) || ')' end           as r_age,
+        case when d.age_years = 0 and d.age_days is null then 'GRP-004 年龄为0岁但缺少年龄(天)'
+             when d.age_years = 0 and (d.age_days < 0 or d.age_days > 365)
+             then 'GRP-004 年龄(天)无效(' || cast(d.age_days as varchar) || ')' end        as r_age_days,
+        case when d.age_years = 0 and d.age_days between 0 and {{ nb_days }}
+                  and not (d.birth_weight_g > 0)
+             then 'GRP-004 新生儿(≤{{ nb_days }}天)缺少出生体重' end                        as r_weight,
+        case when c.pdx_source_code is null
+             then case when coalesce(c.dx_count, 0) = 0 then 'GRP-004 诊断为空'
+                       else 'GRP-004 主要诊断缺失' end end                                 as r_dx,
+        case when coalesce(c.unmapped_count, 0) > 0
+             then 'GRP-005 编码不能转换为分组方案版本: ' || c.unmapped_codes end          as r_map,
+        case when d.los_days > {{ los_days }}
+             then 'GRP-002 住院天数 ' || cast(d.los_days as varchar) || ' 天 > {{ los_days }} 天' end  as x_los,
+        case when d.total_cost_amount < {{ min_cost }}
+             then 'GRP-003 总费用 ' || cast(d.total_cost_amount as varchar) || ' 元 < {{ min_cost }} 元' end as x_cost
+    from discharges as d
+    left join codes as c on c.discharge_id = d.discharge_id
+)
+
+select
+    discharge_id,
+    discharge_date,
+    sex_code,
+    age_years,
+    age_days,
+    birth_weight_g,
+    vent_hours,
+    los_days,
+    total_cost_amount,
+    pdx_code,
+    pdx_dagger_code,
+    ppx_code,
+    dx_count,
+    px_count,
+    has_unmappable_code,
+    (r_sex is not null or r_age is not null or r_age_days is not null or r_weight is not null
+        or r_dx is not null)                                                as has_invalid_field,
+    (r_sex is null and r_age is null and r_age_days is null and r_weight is null and r_dx is null
+        and r_map is null)                                                  as is_valid_for_grouping,
+    nullif({{ grouper_concat_ws('; ', ['r_sex', 'r_age', 'r_age_days', 'r_weight', 'r_dx', 'r_map']) }}, '')
+                                                                            as invalid_reason,
+    (x_los is not null or x_cost is not null)                               as is_excluded,
+    nullif({{ grouper_concat_ws('; ', ['x_los', 'x_cost']) }}, '')           as exclusion_reason
+from checked

@@ -1,0 +1,20 @@
+{#- Every code of every list an ADRG condition names, with the ADRG's MDC stored as a column, so that
+    the grouper joins case codes on (scheme_version, mdc_code, code_type, code) and never on a derived
+    letter. Grain: scheme_version x adrg_code x alt_no x cond_no x code. -#}
+select
+    c.scheme_version,
+    a.mdc_code,
+    c.adrg_code,
+    a.kind          as adrg_kind,
+    c.alt_no,
+    c.cond_no,
+    c.cond_type,
+    c.list_id,
+    l.code_type,
+    l.code
+from {{ source('scheme', 'adrg_conditions') }} as c
+join {{ source('scheme', 'adrgs') }} as a
+    on a.scheme_version = c.scheme_version and a.adrg_code = c.adrg_code
+join {{ source('scheme', 'code_lists') }} as l
+    on l.scheme_version = c.scheme_version and l.list_id = c.list_id
+where c.cond_type in ('pdx_in', 'ppx_in', 'any_px_in', 'any_dx_in', 'not_any_px_in')

@@ -1,0 +1,24 @@
+{#- DRG grouping of every discharge under its primary scheme (the one in force on the discharge date,
+    or the var scheme_version). Grain: discharge_id. Comparison schemes stay in int_discharges_grouped.
+    is_grouped: in a DRG (status grouped); excluded cases keep their reference DRG but are not grouped. -#}
+select
+    g.discharge_id,
+    d.hospital_id,
+    d.partition_month,
+    d.discharge_date,
+    g.scheme_version,
+    g.mdc_code,
+    g.adrg_code,
+    g.adrg_name,
+    g.adrg_kind,
+    g.drg_code,
+    g.severity_level,
+    g.grouping_status,
+    g.status_reason,
+    g.dx_match,
+    g.grouping_status = 'grouped'     as is_grouped,
+    g.is_excluded,
+    g.trace
+from {{ ref('int_discharges_grouped') }} as g
+join {{ ref('stg_front_page__discharges') }} as d on d.discharge_id = g.discharge_id
+where g.is_primary_scheme
