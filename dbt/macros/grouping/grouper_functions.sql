@@ -45,3 +45,16 @@
   case when {{ expr }} = floor({{ expr }}) then cast(cast({{ expr }} as bigint) as varchar)
        else cast({{ expr }} as varchar) end
 {%- endmacro %}
+
+{#- ICD-10 医保版/临床版 codes write the extension 'x' in lower case (A00.000x001, J80.x01); staging upper-cases
+    diagnosis codes, so an 'X' that follows a digit or a dot is put back to 'x' (a leading chapter letter X,
+    as in X59.900, and the first letter after '+' stay upper case). -#}
+{% macro grouper_normalize_dx_code(code) -%}
+  {{ return(adapter.dispatch('grouper_normalize_dx_code', 'casemix')(code)) }}
+{%- endmacro %}
+{% macro default__grouper_normalize_dx_code(code) -%}
+  regexp_replace({{ code }}, '([0-9.])X', '\1x', 'g')
+{%- endmacro %}
+{% macro spark__grouper_normalize_dx_code(code) -%}
+  regexp_replace({{ code }}, '([0-9.])X', '$1x')
+{%- endmacro %}

@@ -116,7 +116,8 @@ select
     adrg_name,
     adrg_kind,
     drg_code,
-    case when grouping_status in ('invalid', 'cannot_map') then null else severity_level end as severity_level,
+    case when assignment = 'adrg' and grouping_status not in ('invalid', 'cannot_map')
+         then severity_level end                                          as severity_level,
     grouping_status,
     case grouping_status
         when 'invalid' then coalesce(case when scheme_version is null

@@ -57,7 +57,7 @@ checked as (
              when d.age_years = 0 and (d.age_days < 0 or d.age_days > 365)
              then 'GRP-004 年龄(天)无效(' || cast(d.age_days as varchar) || ')' end        as r_age_days,
         case when d.age_years = 0 and d.age_days between 0 and {{ nb_days }}
-                  and not (d.birth_weight_g > 0)
+                  and coalesce(d.birth_weight_g, 0) <= 0
              then 'GRP-004 新生儿(≤{{ nb_days }}天)缺少出生体重' end                        as r_weight,
         case when c.pdx_source_code is null
              then case when coalesce(c.dx_count, 0) = 0 then 'GRP-004 诊断为空'

@@ -1,4 +1,5 @@
 {#- Every diagnosis and procedure code of every case, mapped to the scheme's code edition (issue 4.3).
+    Codes are normalised first: the extension x in lower case (grouper_normalize_dx_code), procedures lower case.
     Grain: discharge_id x code_type x seq. dx seq 0 = principal diagnosis; px seq 1 = principal procedure.
 
     The map is the seed `code_map` (map_version, source_edition, code_type, source_code, target_code).
@@ -12,11 +13,12 @@
 {%- set map_ver = grouper_var('code_map_version') %}
 
 with codes as (
-    select discharge_id, 'dx' as code_type, dx_seq as seq, dx_code as source_code
+    select discharge_id, 'dx' as code_type, dx_seq as seq,
+           {{ grouper_normalize_dx_code('dx_code') }} as source_code
     from {{ ref('stg_front_page__diagnoses') }}
     where dx_code is not null and dx_code <> ''
     union all
-    select discharge_id, 'px' as code_type, px_seq as seq, px_code as source_code
+    select discharge_id, 'px' as code_type, px_seq as seq, lower(px_code) as source_code
     from {{ ref('stg_front_page__procedures') }}
     where px_code is not null and px_code <> ''
 ),
@@ -37,7 +39,8 @@ mapped as (
 active_map as (
     select
         m.code_type,
-        trim(m.source_code)                         as source_code,
+        case when m.code_type = 'dx' then {{ grouper_normalize_dx_code('upper(trim(m.source_code))') }}
+             else lower(trim(m.source_code)) end    as source_code,
         min(nullif(trim(m.target_code), ''))        as target_code,
         min(m.source_edition)                       as source_edition
     from {{ ref('code_map') }} as m
@@ -52,7 +55,7 @@ active_map as (
             select max(cast(m2.map_version as varchar)) from {{ ref('code_map') }} as m2
             where m2.source_edition = m.source_edition and m2.code_type = m.code_type)
       {%- endif %}
-    group by m.code_type, trim(m.source_code)
+    group by 1, 2
 ),
 
 mapped as (
