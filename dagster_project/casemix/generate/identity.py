@@ -1,0 +1,102 @@
+"""Plausible fake identifiers, vectorised: names, 身份证号 with birth date and sex digit, phones,
+addresses, postcodes, 统一社会信用代码 (ZZJGDM) with a valid check character.
+
+Nothing here is real: names are drawn from common surname/given-name characters, places from a short list
+of provincial capitals with invented streets.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+GIVEN = list("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国建华志强玉兰海燕春梅文俊晓东红梅丽娟建平")
+GIVEN = sorted(set(GIVEN), key=GIVEN.index)
+
+# (province, city, city region code, postcode prefix, districts (name, code))
+CITIES = [
+    ("浙江省", "杭州市", "330100", "310", [("上城区", "330102"), ("拱墅区", "330105"), ("西湖区", "330106"), ("滨江区", "330108"), ("萧山区", "330109")]),
+    ("江苏省", "南京市", "320100", "210", [("玄武区", "320102"), ("秦淮区", "320104"), ("鼓楼区", "320106"), ("江宁区", "320115")]),
+    ("四川省", "成都市", "510100", "610", [("锦江区", "510104"), ("青羊区", "510105"), ("金牛区", "510106"), ("武侯区", "510107")]),
+    ("河南省", "郑州市", "410100", "450", [("中原区", "410102"), ("二七区", "410103"), ("金水区", "410105"), ("惠济区", "410108")]),
+    ("湖北省", "武汉市", "420100", "430", [("江岸区", "420102"), ("江汉区", "420103"), ("武昌区", "420106"), ("洪山区", "420111")]),
+    ("广东省", "广州市", "440100", "510", [("越秀区", "440104"), ("海珠区", "440105"), ("天河区", "440106"), ("白云区", "440111")]),
+]
+STREETS = ["人民路", "解放路", "建设路", "中山路", "和平路", "文化路", "新华路", "胜利路", "朝阳路", "青年路",
+           "光明路", "长江路", "黄河路", "东风路", "延安路", "幸福路", "健康路", "学院路"]
+EMPLOYERS = ["市供电公司", "市第一中学", "区人民政府", "市建设集团", "市商业银行", "市自来水公司", "市机械厂",
+             "区实验小学", "市物流有限公司", "市科技有限公司", "市百货公司", "市农业技术推广站"]
+SCHOOLS = ["市第一中学", "区实验小学", "市第二中学", "市外国语学校", "区中心小学", "市职业技术学院"]
+ALLERGY_DRUGS = ["青霉素", "头孢类", "磺胺类", "阿司匹林", "链霉素", "碘造影剂"]
+
+
+def _choose(rng: np.random.Generator, pool, n: int) -> np.ndarray:
+    arr = np.asarray(pool, dtype=object)
+    return arr[rng.integers(0, len(arr), n)]
+
+
+def names(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Surname + one or two given-name characters (object array of str)."""
+    sur = _choose(rng, SURNAMES, n)
+    g1 = _choose(rng, GIVEN, n)
+    g2 = _choose(rng, GIVEN, n)
+    two = rng.random(n) < 0.7
+    return sur + g1 + np.where(two, g2, "")
+
+
+def digits_str(values: np.ndarray, width: int) -> np.ndarray:
+    """Zero-padded decimal strings of non-negative integers (vectorised, fixed width)."""
+    v = np.asarray(values, dtype=np.int64)
+    out = np.empty((len(v), width), dtype=np.uint8)
+    for i in range(width - 1, -1, -1):
+        out[:, i] = 48 + (v % 10)
+        v = v // 10
+    return out.view(f"S{width}").ravel().astype(str).astype(object)
+
+
+_ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
+_ID_CHECK = np.frombuffer(b"10X98765432", dtype=np.uint8)
+
+
+def id_numbers(rng: np.random.Generator, region: np.ndarray, birth: np.ndarray, sex: np.ndarray) -> np.ndarray:
+    """18-digit 身份证号: region(6) + birth date(8) + sequence(2) + sex digit (odd = male) + check.
+
+    ``region`` are 6-digit integer region codes, ``birth`` datetime64[D], ``sex`` 1/2.
+    """
+    n = len(region)
+    y = birth.astype("datetime64[Y]").astype(int) + 1970
+    m = birth.astype("datetime64[M]").astype(int) % 12 + 1
+    d = (birth - birth.astype("datetime64[M]")).astype(int) + 1
+    regn = np.asarray(region, dtype=np.int64)
+    seq = rng.integers(0, 100, n)
+    sexd = rng.integers(0, 5, n) * 2 + np.where(np.asarray(sex) == 1, 1, 0)
+    num17 = ((regn * 10**8 + y * 10**4 + m * 100 + d) * 100 + seq) * 10 + sexd
+    dig = np.empty((n, 18), dtype=np.uint8)
+    v = num17.copy()
+    for i in range(16, -1, -1):
+        dig[:, i] = v % 10
+        v //= 10
+    check = (dig[:, :17].astype(np.int64) * _ID_WEIGHTS).sum(axis=1) % 11
+    dig[:, :17] += 48
+    dig[:, 17] = _ID_CHECK[check]
+    return dig.view("S18").ravel().astype(str).astype(object)
+
+
+def mobile_phones(rng: np.random.Generator, n: int) -> np.ndarray:
+    prefix = np.array([130, 131, 132, 135, 136, 137, 138, 139, 150, 151, 152, 155, 157, 158, 159, 176, 177,
+                       180, 181, 186, 187, 188, 189, 199])
+    p = prefix[rng.integers(0, len(prefix), n)].astype(np.int64)
+    return digits_str(p * 10**8 + rng.integers(10**7, 10**8, n), 11)
+
+
+def credit_code(region: str, org_seq: int) -> str:
+    """18-char 统一社会信用代码 (GB 32100): 1 2 (事业单位 / 其他) + region(6) + org code(9) + check."""
+    chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+    org8 = f"{4700000 + org_seq * 7919 % 9999999:08d}"
+    ow = [3, 7, 9, 10, 5, 8, 4, 2]
+    c9 = 11 - sum(int(ch) * w for ch, w in zip(org8, ow)) % 11
+    org9 = org8 + ("X" if c9 == 10 else "0" if c9 == 11 else str(c9))
+    body = "12" + region + org9
+    s = sum(chars.index(ch) * w for ch, w in zip(body, weights))
+    return body + chars[(31 - s % 31) % 31]
