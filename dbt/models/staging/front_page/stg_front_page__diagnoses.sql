@@ -4,7 +4,7 @@ select
     partition_month,
     dx_seq,
     dx_seq = 0                 as is_principal,
-    upper(trim(jbdm))          as dx_code,
+    trim(jbdm)                 as dx_code,
     qtzd                       as dx_name,
     rybq                       as admission_condition_code
 from {{ source('front_page', 'diagnoses') }}
