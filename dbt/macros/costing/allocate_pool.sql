@@ -1,0 +1,25 @@
+{#- One step of the step-down (三级分摊): spread every row of ``pool`` (hospital_id, cost_month,
+    cost_center_code = the source, cost_item, fund_source, origin_class, amount) over the source's targets
+    in ``shares`` (hospital_id, cost_month, source_cost_center_code, target_cost_center_code, share,
+    share_rank). Amounts are rounded to the cent and the rounding remainder goes to the target with the
+    largest share (share_rank 1), so each source row's allocations add up to it exactly. -#}
+{% macro allocate_pool(pool, shares, step) -%}
+select
+    hospital_id, cost_month, cost_center_code, cost_item, fund_source, origin_class,
+    {{ step }} as step,
+    from_cost_center_code,
+    cast(rounded_amount + case when share_rank = 1 then source_amount - sum(rounded_amount) over (
+        partition by hospital_id, cost_month, from_cost_center_code, cost_item, fund_source, origin_class)
+        else 0 end as decimal(18,2)) as amount
+from (
+    select
+        p.hospital_id, p.cost_month, s.target_cost_center_code as cost_center_code, p.cost_item,
+        p.fund_source, p.origin_class, p.cost_center_code as from_cost_center_code, s.share_rank,
+        p.amount as source_amount,
+        cast(round(p.amount * s.share, 2) as decimal(18,2)) as rounded_amount
+    from {{ pool }} as p
+    join {{ shares }} as s
+      on s.hospital_id = p.hospital_id and s.cost_month = p.cost_month
+     and s.source_cost_center_code = p.cost_center_code
+) as a
+{%- endmacro %}

@@ -1,0 +1,73 @@
+{#- Shares of each non-clinical source cost centre's cost going to each target, per month and step.
+    step 1 行政后勤类 → clinical + medical_technical + auxiliary; step 2 医疗辅助类 → clinical +
+    medical_technical; step 3 医疗技术类 → clinical. The driver is the department's own
+    allocation_driver, else the class default (costing_parameters driver_default). Driver rows naming the
+    source (e.g. service volume of 消毒供应 to each ward) win over rows without a source (headcount, area).
+    Grain: hospital_id × cost_month × source_cost_center_code × target_cost_center_code. -#}
+with departments as (
+    select * from {{ ref('stg_costing__departments') }}
+),
+defaults as (
+    select key as dept_class, value as driver
+    from {{ ref('costing_parameters') }}
+    where version = {{ costing_parameter_version() }} and parameter = 'driver_default'
+),
+sources as (
+    select
+        d.hospital_id, d.cost_center_code as source_cost_center_code, d.dept_class,
+        coalesce(d.allocation_driver, f.driver) as driver,
+        case d.dept_class when 'administrative' then 1 when 'auxiliary' then 2 else 3 end as step
+    from departments as d
+    left join defaults as f on f.dept_class = d.dept_class
+    where d.dept_class in ('administrative', 'auxiliary', 'medical_technical')
+),
+drivers as (
+    select * from {{ ref('stg_costing__allocation_drivers') }}
+),
+specific as (
+    select s.hospital_id, r.cost_month, s.source_cost_center_code, s.step, s.driver,
+           r.target_cost_center_code, r.quantity
+    from sources as s
+    join drivers as r
+      on r.hospital_id = s.hospital_id and r.driver = s.driver
+     and r.source_cost_center_code = s.source_cost_center_code
+),
+specific_keys as (
+    select distinct hospital_id, cost_month, source_cost_center_code from specific
+),
+general as (
+    select s.hospital_id, r.cost_month, s.source_cost_center_code, s.step, s.driver,
+           r.target_cost_center_code, r.quantity
+    from sources as s
+    join drivers as r
+      on r.hospital_id = s.hospital_id and r.driver = s.driver and r.source_cost_center_code is null
+    where not exists (
+        select 1 from specific_keys as k
+        where k.hospital_id = s.hospital_id and k.cost_month = r.cost_month
+          and k.source_cost_center_code = s.source_cost_center_code)
+),
+candidates as (
+    select c.*
+    from (select * from specific union all select * from general) as c
+    join departments as t
+      on t.hospital_id = c.hospital_id and t.cost_center_code = c.target_cost_center_code
+    where c.quantity > 0
+      and c.target_cost_center_code <> c.source_cost_center_code
+      and ((c.step = 1 and t.dept_class in ('clinical', 'medical_technical', 'auxiliary'))
+        or (c.step = 2 and t.dept_class in ('clinical', 'medical_technical'))
+        or (c.step = 3 and t.dept_class = 'clinical'))
+)
+select
+    cast(hospital_id as {{ dbt.type_string() }})                as hospital_id,
+    cast(cost_month as date)                                    as cost_month,
+    cast(step as integer)                                       as step,
+    cast(source_cost_center_code as {{ dbt.type_string() }})    as source_cost_center_code,
+    cast(target_cost_center_code as {{ dbt.type_string() }})    as target_cost_center_code,
+    cast(driver as {{ dbt.type_string() }})                     as driver,
+    cast(quantity as double)                                    as quantity,
+    cast(quantity / sum(quantity) over (
+        partition by hospital_id, cost_month, source_cost_center_code) as double) as share,
+    cast(row_number() over (
+        partition by hospital_id, cost_month, source_cost_center_code
+        order by quantity desc, target_cost_center_code) as integer)       as share_rank
+from candidates

@@ -1,0 +1,31 @@
+{#- Costed discharges (costing_status = costed) with their cost layers under each costing method and
+    their revenue under each basis: item_revenue (项目收入 = 住院总费用 ZFY) and drg_payment (the simulated
+    DRG payment of fct_discharge_payments). Grain: discharge_id × costing_method × revenue_basis. -#}
+with bases as (
+    select 'item_revenue' as revenue_basis union all select 'drg_payment'
+)
+select
+    cast(c.discharge_id as {{ dbt.type_string() }})         as discharge_id,
+    cast(c.costing_method as {{ dbt.type_string() }})       as costing_method,
+    cast(b.revenue_basis as {{ dbt.type_string() }})        as revenue_basis,
+    cast(c.hospital_id as {{ dbt.type_string() }})          as hospital_id,
+    cast(c.cost_month as date)                              as cost_month,
+    cast(c.discharge_dept_code as {{ dbt.type_string() }})  as discharge_dept_code,
+    cast(c.cost_center_code as {{ dbt.type_string() }})     as cost_center_code,
+    cast(c.attending_doctor as {{ dbt.type_string() }})     as attending_doctor,
+    cast(p.scheme_version as {{ dbt.type_string() }})       as scheme_version,
+    cast(p.drg_code as {{ dbt.type_string() }})             as drg_code,
+    cast(p.grouping_status as {{ dbt.type_string() }})      as grouping_status,
+    cast(p.rw as double)                                    as rw,
+    cast(c.bed_days as double)                              as bed_days,
+    cast(case when b.revenue_basis = 'item_revenue' then c.item_revenue_amount
+              else p.simulated_payment_amount end as decimal(18,2)) as revenue_amount,
+    c.variable_cost_amount,
+    c.direct_cost_amount,
+    c.medical_business_cost_amount,
+    c.full_cost_amount,
+    c.full_cost_incl_fiscal_amount
+from {{ ref('fct_discharge_costs') }} as c
+join {{ ref('fct_discharge_payments') }} as p on p.discharge_id = c.discharge_id
+cross join bases as b
+where c.costing_status = 'costed'

@@ -1,0 +1,8 @@
+{#- Margins per hospital and month (DRG 盈亏/结余分析). Grain: hospital_id × cost_month × costing_method × revenue_basis.
+    revenue_basis on every row: item_revenue (住院总费用) | drg_payment (simulated DRG payment);
+    costing_method: top_down | ccr. Measures: macro margin_measures (defined once). Costed cases only. -#}
+select
+    hospital_id, cost_month, costing_method, revenue_basis,
+    {{ margin_measures() }}
+from {{ ref('int_discharges_joined_to_revenue_bases') }}
+group by hospital_id, cost_month, costing_method, revenue_basis

@@ -1,0 +1,39 @@
+{#- RW-based incentive (绩效激励) per doctor and department and month: Σ RW × the incentive coefficient of
+    the quadrant class of the case's DRG (fct_drg_quadrants at incentive_level: department — the DRG's
+    class in the case's department — or hospital). Grain: hospital_id × cost_month × discharge_dept_code ×
+    attending_doctor. Cases without a class (ungrouped, no RW) count in case_count only. -#}
+with p as (
+    select {{ costing_param('incentive_level', type='string') }} as incentive_level,
+           {{ costing_param('quadrant_revenue_basis', type='string') }} as revenue_basis,
+           {{ costing_param('quadrant_costing_method', type='string') }} as costing_method
+),
+cases as (
+    select r.*, p.incentive_level
+    from {{ ref('int_discharges_joined_to_revenue_bases') }} as r
+    join p on r.revenue_basis = p.revenue_basis and r.costing_method = p.costing_method
+),
+classed as (
+    select c.*, q.quadrant_class, q.incentive_coefficient
+    from cases as c
+    left join {{ ref('fct_drg_quadrants') }} as q
+      on q.hospital_id = c.hospital_id and q.scheme_version = c.scheme_version and q.drg_code = c.drg_code
+     and q.level = c.incentive_level
+     and q.discharge_dept_code = case when c.incentive_level = 'department' then c.discharge_dept_code else '' end
+     and c.grouping_status = 'grouped' and c.rw is not null
+)
+select
+    cast(hospital_id as {{ dbt.type_string() }})            as hospital_id,
+    cast(cost_month as date)                                as cost_month,
+    cast(discharge_dept_code as {{ dbt.type_string() }})    as discharge_dept_code,
+    cast(attending_doctor as {{ dbt.type_string() }})       as attending_doctor,
+    cast(min(incentive_level) as {{ dbt.type_string() }})   as incentive_level,
+    cast(count(*) as bigint)                                as case_count,
+    cast(sum(case when quadrant_class is not null then 1 else 0 end) as bigint) as classified_case_count,
+    cast(sum(case when quadrant_class is not null then rw end) as double)       as rw_sum,
+    cast(sum(rw * incentive_coefficient) as double)         as incentive_rw,
+    {%- for cls in ['优势', '重点', '基础', '劣势'] %}
+    cast(sum(case when quadrant_class = '{{ cls }}' then rw end) as double) as rw_{{ ['advantage', 'key', 'basic', 'weak'][loop.index0] }},
+    {%- endfor %}
+    cast('simulated from the front page' as {{ dbt.type_string() }}) as data_basis
+from classed
+group by hospital_id, cost_month, discharge_dept_code, attending_doctor
