@@ -257,7 +257,7 @@ def grouped_runs(tmp_path_factory) -> dict[str, pd.DataFrame]:
         wh2 = base / mode / wh.name
         shutil.copy(wh, wh2)
         run_grouper_dbt(wh2, {**common, "qy_mode": mode}, work_dir=base / "dbt",
-                        select="int_discharges_assigned_to_adrg+")
+                        select="int_discharges_assigned_to_adrg+,+fct_discharge_groupings")
         out[mode] = read_results(wh2)
     return out
 

@@ -72,7 +72,15 @@ summary as (
     select
         discharge_id, scheme_version,
         min(case when not is_excluded_by_pdx then level_rank end)          as best_level,
-        {{ grouper_string_agg('cc_text', '；', 'seq') }}                     as cc_trace
+        -- the deciding secondary (best level, first slot), the first excluded one, and how many others
+        {{ grouper_arg_min('case when not is_excluded_by_pdx then cc_text end',
+                           'case when is_excluded_by_pdx then 999999 else level_rank * 1000 + seq end') }}
+                                                                           as deciding_text,
+        {{ grouper_arg_min('case when is_excluded_by_pdx then cc_text end',
+                           'case when is_excluded_by_pdx then seq else 999999 end') }}
+                                                                           as excluded_text,
+        count(*)                                                           as hit_count,
+        sum(case when is_excluded_by_pdx then 1 else 0 end)                as excluded_count
     from described
     group by discharge_id, scheme_version
 )
@@ -82,7 +90,14 @@ select
     c.scheme_version,
     case s.best_level when 1 then 'MCC' when 2 then 'CC' else 'none' end   as severity_level,
     case s.best_level when 1 then '严重程度 MCC' when 2 then '严重程度 CC' else '严重程度 无' end
-        || case when s.cc_trace is null then '（其他诊断均不在 MCC/CC 表）'
-                else '：' || s.cc_trace end                                 as severity_trace
+        || case when s.hit_count is null then '（其他诊断均不在 MCC/CC 表）'
+                else '：' || {{ grouper_concat_ws('；', [
+                    's.deciding_text',
+                    's.excluded_text',
+                    "case when s.hit_count - (case when s.deciding_text is null then 0 else 1 end)"
+                        ~ " - (case when s.excluded_text is null then 0 else 1 end) > 0"
+                        ~ " then '另有 ' || cast(s.hit_count - (case when s.deciding_text is null then 0 else 1 end)"
+                        ~ " - (case when s.excluded_text is null then 0 else 1 end) as varchar)"
+                        ~ " || ' 个 MCC/CC 其他诊断' end"]) }} end                as severity_trace
 from cases as c
 left join summary as s on s.discharge_id = c.discharge_id and s.scheme_version = c.scheme_version

@@ -176,7 +176,11 @@ matched_alts as (
     select
         e.discharge_id, e.scheme_version, e.mdc_code, e.adrg_code, e.alt_no,
         min(case when e.cond_type = 'pdx_in' then e.form_rank end)          as pdx_form_rank,
-        {{ grouper_string_agg('e.cond_text', '，', 'e.cond_no') }}               as rule_text
+        {#- the conditions' texts in cond_no order without an ordered aggregate (cond_no <= 8, see the
+            source test on adrg_conditions) -#}
+        concat_ws('，'
+        {%- for n in range(1, 9) %}, max(case when e.cond_no = {{ n }} then e.cond_text end){% endfor %}
+        )                                                                   as rule_text
     from evaluated as e
     group by e.discharge_id, e.scheme_version, e.mdc_code, e.adrg_code, e.alt_no
     having min(case when e.is_met then 1 else 0 end) = 1

@@ -23,10 +23,17 @@ codes as (
         max(case when code_type = 'px' and seq = 1 then code end)          as ppx_code,
         sum(case when code_type = 'dx' then 1 else 0 end)                  as dx_count,
         sum(case when code_type = 'px' then 1 else 0 end)                  as px_count,
-        sum(case when is_mapped then 0 else 1 end)                         as unmapped_count,
-        {{ grouper_string_agg("case when not is_mapped then code_type || ' ' || source_code end", ', ',
-                              'code_type, seq') }}                          as unmapped_codes
+        sum(case when is_mapped then 0 else 1 end)                         as unmapped_count
     from {{ ref('int_grouper_inputs_mapped') }}
+    group by discharge_id
+),
+
+unmapped as (
+    select
+        discharge_id,
+        {{ grouper_string_agg("code_type || ' ' || source_code", ', ', 'code_type, seq') }} as unmapped_codes
+    from {{ ref('int_grouper_inputs_mapped') }}
+    where not is_mapped
     group by discharge_id
 ),
 
@@ -63,13 +70,14 @@ checked as (
              then case when coalesce(c.dx_count, 0) = 0 then 'GRP-004 诊断为空'
                        else 'GRP-004 主要诊断缺失' end end                                 as r_dx,
         case when coalesce(c.unmapped_count, 0) > 0
-             then 'GRP-005 编码不能转换为分组方案版本: ' || c.unmapped_codes end          as r_map,
+             then 'GRP-005 编码不能转换为分组方案版本: ' || u.unmapped_codes end          as r_map,
         case when d.los_days > {{ los_days }}
              then 'GRP-002 住院天数 ' || cast(d.los_days as varchar) || ' 天 > {{ los_days }} 天' end  as x_los,
         case when d.total_cost_amount < {{ min_cost }}
              then 'GRP-003 总费用 ' || cast(d.total_cost_amount as varchar) || ' 元 < {{ min_cost }} 元' end as x_cost
     from discharges as d
     left join codes as c on c.discharge_id = d.discharge_id
+    left join unmapped as u on u.discharge_id = d.discharge_id
 )
 
 select
