@@ -1,0 +1,76 @@
+"""DRG payment classes and points at and around each threshold (hospital H2, see conftest._payment_cases).
+
+Regional rules demo-1: point system, 100 points per RW, point value 100 元, coefficient 1; high multiple
+3 (RW ≤ 1), 2 (1 < RW ≤ 2), 1.5 (RW > 2); low multiple 0.4; readmission window 15 days, factor 0.5.
+DRG means (charges): XX1 1000 (RW 1.00), YY1 1000 (RW 2.00), ZZ1 1000 (RW 2.01).
+"""
+
+from decimal import Decimal as D
+
+import pytest
+
+from conftest import CASES, _payment_cases
+
+CLASSES = {
+    "x1": "normal",   # 3000.00 = 3 × mean: not above
+    "x5": "normal",   # 2999.99
+    "x2": "normal",   # 400.00 = 0.4 × mean: not below
+    "x3": "low",      # 399.99
+    "x4": "normal",   # 400.01
+    "y1": "high",     # 2000.01 > 2 × mean (RW 2.00 is in the ≤ 2 tier)
+    "y2": "normal",   # 2000.00
+    "y3": "low",      # 100.00
+    "z1": "high",     # 1500.01 > 1.5 × mean (RW 2.01)
+    "z2": "normal",   # 1500.00
+    "q1": "qy",
+    "u1": "ungrouped",
+}
+
+
+@pytest.mark.parametrize("case,cls", sorted(CLASSES.items()))
+def test_payment_class(query, case, cls):
+    assert query("select payment_case_class from marts.fct_discharge_payments where discharge_id = ?",
+                 [case]) == [(cls,)]
+
+
+def regional_mean() -> float:
+    charges = [sum(f.values()) for *_, f, _ in CASES + _payment_cases()[0]]
+    return sum(charges) / len(charges)   # 25100 / 24
+
+
+@pytest.mark.parametrize("case,points", [
+    ("x1", 100.0),                               # normal: 100 × 1
+    ("x3", 100 * 399.99 / 1000),                 # low: base × charge / mean = 39.999
+    ("y1", 200 + 200 * (2000.01 / 1000 - 2)),    # high: 200 × 1 + 200 × (2.00001 − 2) = 200.002
+    ("y3", 200 * 100 / 1000),                    # low: 20
+    ("z1", 201 + 201 * (1500.01 / 1000 - 1.5)),  # high: 201.00201
+    ("z2", 201.0),
+    ("x6", 50.0),                                # readmitted 15 days after discharge: halved
+    ("x8", 100.0),                               # readmitted after 16 days: not halved
+    ("x7", 100.0),                               # the later stay keeps its points
+])
+def test_case_points(query, case, points):
+    got = query("select case_points, simulated_payment_amount from marts.fct_discharge_payments "
+                "where discharge_id = ?", [case])[0]
+    assert got[0] == pytest.approx(points, abs=1e-9)
+    assert got[1] == D(str(round(points * 100, 2)))
+
+
+def test_item_paid_cases(query):
+    m = regional_mean()
+    for case, charge in (("q1", 500.0), ("u1", 700.0)):
+        pts, pay = query("select case_points, simulated_payment_amount from marts.fct_discharge_payments "
+                         "where discharge_id = ?", [case])[0]
+        assert pts == pytest.approx(charge / m * 100)
+        assert pay == D(str(round(charge / m * 100 * 100, 2)))
+
+
+def test_readmission_flags(query):
+    rows = query("select discharge_id from marts.fct_discharge_payments where is_readmission_reduced")
+    assert rows == [("x6",)]
+
+
+def test_labels(query):
+    r = query("select distinct region, parameter_version, payment_system, data_basis "
+              "from marts.fct_discharge_payments")
+    assert len(r) == 1 and r[0][0] == "DEMO-REGIONAL" and "simulated" in r[0][3]
