@@ -4,10 +4,17 @@ the schedule of discharges and the clinical sample.
 ``build_cases`` returns an Arrow table whose columns are ``layout.hqms_header(dx_slots, px_slots)`` in
 order, all ``string`` (null = empty field), plus a ``truth`` DataFrame with what the generator knows but
 the extract does not carry (ADRG, severity, hospital level, surgery flag) for tests and the summary.
+
+Speed: categorical fields are integer indices into small vocabularies turned into strings by Arrow
+``take``; free text (names, addresses) is joined by Arrow kernels; numbers and dates are formatted from
+digit matrices. No Python object per case is created, so a million cases take seconds.
 """
 
 from __future__ import annotations
 
+import os
+import sys
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,12 +26,23 @@ from casemix.generate import identity, profiles
 from casemix.generate.catalog import EXTERNAL_CAUSES, MORPHOLOGY, Catalog
 from casemix.generate.clinical import Clinical, sample_clinical
 from casemix.generate.fees import fee_cents
+from casemix.generate.identity import digits, fixed_ascii, vocab, ymd
 from casemix.generate.roster import Roster, ward_department
-from casemix.layout import DX_SLOT_FIELDS, FEE_ITEMS, FEE_SUB_ITEMS, PX_SLOT_FIELDS, hqms_header
+from casemix.layout import FEE_ITEMS, FEE_SUB_ITEMS, PX_SLOT_FIELDS, hqms_header
 
 DAY = np.timedelta64(1, "D")
-AREA_CODES = {"杭州市": "0571", "南京市": "025", "成都市": "028", "郑州市": "0371", "武汉市": "027", "广州市": "020"}
 SEC = np.timedelta64(1, "s")
+AREA_CODES = {"杭州市": "0571", "南京市": "025", "成都市": "028", "郑州市": "0371", "武汉市": "027", "广州市": "020"}
+_TIMING = os.environ.get("CASEMIX_GEN_TIMING") == "1"
+_T0 = [0.0]
+
+
+def _tick(label: str) -> None:
+    """Section timings on stderr when CASEMIX_GEN_TIMING=1 (profiling aid)."""
+    if _TIMING:
+        now = time.perf_counter()
+        print(f"  {label:<28} {now - _T0[0]:7.2f}s", file=sys.stderr)
+        _T0[0] = now
 
 
 @dataclass
@@ -39,7 +57,7 @@ def make_schedule(roster: Roster, start: str, months: int, cases_per_month: floa
     h = roster.hospitals
     m0 = np.datetime64(start[:7], "M")
     ms = m0 + np.arange(months)
-    moy = (ms.astype(int) % 12)
+    moy = ms.astype(int) % 12
     vol = np.array([profiles.LEVEL_VOLUME[int(lv)] for lv in h["level"]])
     season = np.array(profiles.SEASON)[moy]
     mean = cases_per_month * vol[:, None] * season[None, :]
@@ -58,54 +76,79 @@ def make_schedule(roster: Roster, start: str, months: int, cases_per_month: floa
     return Schedule(hosp, mon)
 
 
-def _choice(rng, mapping: dict, n: int) -> np.ndarray:
-    keys = np.array(list(mapping), dtype=object)
+# ---------------------------------------------------------------------------------------------------
+# column helpers (all return Arrow string arrays)
+
+def _choice(rng, mapping: dict, n: int) -> tuple[list[str], np.ndarray]:
+    keys = list(mapping)
     p = np.array(list(mapping.values()), float)
-    return keys[rng.choice(len(keys), size=n, p=p / p.sum())]
+    return keys, rng.choice(len(keys), size=n, p=p / p.sum())
 
 
-def _str(values, mask=None) -> pa.Array:
-    """An Arrow string array from an object/str/number numpy array; ``mask`` True = null."""
-    arr = np.asarray(values)
-    if arr.dtype.kind in "iu":
-        out = pc.cast(pa.array(arr, mask=mask), pa.string())
-    elif arr.dtype.kind == "M":
-        a = pa.array(arr, mask=mask)
-        if arr.dtype == np.dtype("datetime64[D]"):
-            out = pc.cast(a, pa.string())
-        else:
-            out = pc.strftime(a.cast(pa.timestamp("s")), format="%Y-%m-%d %H:%M:%S")
-    else:
-        out = pa.array(arr.astype(object), type=pa.string(), mask=mask, from_pandas=True)
-    return out
+def _take(values, idx: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
+    """``values[idx]`` as strings; ``idx < 0`` or ``mask`` True -> null."""
+    voc = values if isinstance(values, pa.Array) else vocab(values)
+    m = idx < 0 if mask is None else (mask | (idx < 0))
+    return voc.take(pa.array(np.maximum(idx, 0), mask=m))
 
 
-def _cents_str(c: np.ndarray) -> pa.Array:
+def _null_where(arr: pa.Array, mask: np.ndarray) -> pa.Array:
+    if not mask.any():
+        return arr
+    return pc.if_else(pa.array(mask), pa.scalar(None, pa.string()), arr)
+
+
+def _int(values: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
+    return pc.cast(pa.array(np.asarray(values, dtype=np.int64), mask=mask), pa.string())
+
+
+def _date(d: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
+    y, m, dd = ymd(np.where(np.isnat(d), np.datetime64("2000-01-01"), d).astype("datetime64[D]"))
+    mat = np.empty((len(d), 10), np.uint8)
+    mat[:, 0:4] = identity.digit_matrix(y, 4)
+    mat[:, 4] = mat[:, 7] = ord("-")
+    mat[:, 5:7] = identity.digit_matrix(m, 2)
+    mat[:, 8:10] = identity.digit_matrix(dd, 2)
+    out = fixed_ascii(mat)
+    return out if mask is None else _null_where(out, mask)
+
+
+def _datetime(ts: np.ndarray) -> pa.Array:
+    day = ts.astype("datetime64[D]")
+    secs = (ts - day.astype("datetime64[s]")).astype(np.int64)
+    y, m, dd = ymd(day)
+    mat = np.empty((len(ts), 19), np.uint8)
+    mat[:, 0:4] = identity.digit_matrix(y, 4)
+    mat[:, 4] = mat[:, 7] = ord("-")
+    mat[:, 5:7] = identity.digit_matrix(m, 2)
+    mat[:, 8:10] = identity.digit_matrix(dd, 2)
+    mat[:, 10] = ord(" ")
+    mat[:, 11:13] = identity.digit_matrix(secs // 3600, 2)
+    mat[:, 13] = mat[:, 16] = ord(":")
+    mat[:, 14:16] = identity.digit_matrix(secs // 60 % 60, 2)
+    mat[:, 17:19] = identity.digit_matrix(secs % 60, 2)
+    return fixed_ascii(mat)
+
+
+def _cents(c: np.ndarray) -> pa.Array:
     buf = np.stack([c, np.where(c < 0, -1, 0)], axis=1).astype(np.int64)
     dec = pa.Array.from_buffers(pa.decimal128(18, 2), len(c), [None, pa.py_buffer(buf.tobytes())])
     return pc.cast(dec, pa.string())
 
 
-def _take(vocab: pa.Array, ids: np.ndarray) -> pa.Array:
-    return vocab.take(pa.array(ids, mask=ids < 0))
+def _join(*parts) -> pa.Array:
+    return pc.binary_join_element_wise(*parts, "")
 
 
 def _completed_years(birth: np.ndarray, ref: np.ndarray) -> np.ndarray:
-    by, bm, bd = _ymd(birth)
-    ry, rm, rd = _ymd(ref)
+    by, bm, bd = ymd(birth)
+    ry, rm, rd = ymd(ref)
     return ry - by - ((rm < bm) | ((rm == bm) & (rd < bd)))
-
-
-def _ymd(d: np.ndarray):
-    y = d.astype("datetime64[Y]").astype(np.int64) + 1970
-    m = d.astype("datetime64[M]").astype(np.int64) % 12 + 1
-    dd = (d - d.astype("datetime64[M]")).astype(np.int64) + 1
-    return y, m, dd
 
 
 def _minus_years(d: np.ndarray, k: np.ndarray) -> np.ndarray:
     """The same month/day ``k`` years earlier (29 Feb -> 28 Feb in a common year)."""
-    y, m, dd = _ymd(d)
+    y, m, dd = ymd(d)
     ty = y - k
     leap = (ty % 4 == 0) & ((ty % 100 != 0) | (ty % 400 == 0))
     dd = np.where((m == 2) & (dd == 29) & ~leap, 28, dd)
@@ -113,23 +156,22 @@ def _minus_years(d: np.ndarray, k: np.ndarray) -> np.ndarray:
     return months.astype("datetime64[D]") + (dd - 1) * DAY
 
 
-def _pick_grouped(rng, keys: np.ndarray, table_keys: np.ndarray, table_values: np.ndarray) -> np.ndarray:
-    """For each case key, a random value among the table rows with that key (None if none)."""
+def _pick_grouped(rng, keys: np.ndarray, table_keys: np.ndarray) -> np.ndarray:
+    """For each case key, the position of a random table row with that key (-1 if none)."""
     order = np.argsort(table_keys, kind="stable")
-    tk, tv = table_keys[order], table_values[order]
+    tk = table_keys[order]
     lo = np.searchsorted(tk, keys, "left")
     hi = np.searchsorted(tk, keys, "right")
     cnt = hi - lo
     off = np.floor(rng.random(len(keys)) * np.maximum(cnt, 1)).astype(np.int64)
-    out = np.empty(len(keys), dtype=object)
-    ok = cnt > 0
-    out[ok] = tv[lo[ok] + off[ok]]
-    out[~ok] = None
-    return out
+    return np.where(cnt > 0, order[np.minimum(lo + off, len(order) - 1)], -1)
 
+
+# ---------------------------------------------------------------------------------------------------
 
 def build_cases(cat: Catalog, roster: Roster, sched: Schedule, seed: int, dx_slots: int, px_slots: int
                 ) -> tuple[pa.Table, pd.DataFrame]:
+    _T0[0] = time.perf_counter()
     ss = np.random.SeedSequence([int(seed), 202])
     r_clin, r_time, r_demo, r_fee, r_ident, r_misc = (np.random.default_rng(s) for s in ss.spawn(6))
     hosp = roster.hospitals
@@ -139,9 +181,14 @@ def build_cases(cat: Catalog, roster: Roster, sched: Schedule, seed: int, dx_slo
     tertiary = level == 3
 
     cl: Clinical = sample_clinical(cat, level, r_clin, dx_slots, px_slots)
+    _tick("clinical sample")
     specs = cat.adrgs
-    mdc = np.array([a.mdc for a in specs])[cl.adrg]
+    mdc_list = sorted({a.mdc for a in specs})
+    mdc_of_spec = np.array([mdc_list.index(a.mdc) for a in specs])
+    mdc_i = mdc_of_spec[cl.adrg]
+    mdc = np.array(mdc_list)[mdc_i]
     kind = np.array([a.kind for a in specs])[cl.adrg]
+    surgical = kind == "surgical"
     newborn = cl.age_days >= 0
     nb28 = newborn & (cl.age_days <= 28)
     obst = np.array([a.obstetric for a in specs])[cl.adrg]
@@ -156,6 +203,7 @@ def build_cases(cat: Catalog, roster: Roster, sched: Schedule, seed: int, dx_slo
     has_or = slot_or.any(axis=1)
     has_interv = slot_interv.any(axis=1)
     n_px = has_px.sum(axis=1)
+    prof = [profiles.MDC_PROFILE.get(m, profiles.DEFAULT_MDC) for m in mdc_list]
 
     # ---- outcome and length of stay
     age = cl.age_years
@@ -165,7 +213,7 @@ def build_cases(cat: Catalog, roster: Roster, sched: Schedule, seed: int, dx_slo
     p_death = np.where(obst, p_death * 0.02, p_death)
     p_death = np.where(nb28, np.where(bw < 1500, 0.06, 0.002), p_death)
     death = r_misc.random(n) < p_death
-    base = np.select([obst & (kind == "surgical"), obst, newborn, kind == "surgical", kind == "non_or"],
+    base = np.select([obst & surgical, obst, newborn, surgical, kind == "non_or"],
                      [5.0, 3.0, 6.0, 9.0, 5.0], 6.5)
     base = base * np.where(nb28 & (bw < 1500), 2.5, np.where(nb28 & (bw < 2500), 1.6, 1.0))
     med = base * np.array([a.los_factor for a in specs])[cl.adrg]
@@ -181,8 +229,9 @@ def build_cases(cat: Catalog, roster: Roster, sched: Schedule, seed: int, dx_slo
     days_in = ((month + 1).astype("datetime64[D]") - month.astype("datetime64[D]")).astype(np.int64)
     dis_date = month.astype("datetime64[D]") + np.floor(r_time.random(n) * days_in).astype(np.int64) * DAY
     dis_sec = np.where(death, r_time.integers(0, 86400, n), r_time.integers(9 * 3600, 17 * 3600, n))
-    rytj = _choice(r_misc, profiles.VALUES["RYTJ"], n)
-    adm_sec = np.where(rytj == "1", r_time.integers(0, 86400, n), r_time.integers(8 * 3600, 18 * 3600, n))
+    rytj_k, rytj = _choice(r_misc, profiles.VALUES["RYTJ"], n)
+    emergency = np.array(rytj_k)[rytj] == "1"
+    adm_sec = np.where(emergency, r_time.integers(0, 86400, n), r_time.integers(8 * 3600, 18 * 3600, n))
     same_day = los == 0
     dis_sec = np.where(same_day, np.maximum(dis_sec, 10 * 3600), dis_sec)
     adm_sec = np.where(same_day, np.floor(r_time.random(n) * (dis_sec - 600)).astype(np.int64), adm_sec)
@@ -201,274 +250,273 @@ def build_cases(cat: Catalog, roster: Roster, sched: Schedule, seed: int, dx_slo
     nl = _completed_years(csrq, adm_date)
     assert (nl == age).all(), "birth date construction broke NL"
     bzyzs = np.where(newborn, (adm_date - csrq).astype(np.int64), -1)
+    _tick("stay, dates")
 
-    # ---- departments and staff
-    dept_codes_by_h = roster.departments.groupby("zzjgdm", sort=False)["dept_code"].apply(list).to_dict()
-    prof_med = {m: profiles.MDC_PROFILE.get(m, profiles.DEFAULT_MDC)["med"] for m in np.unique(mdc)}
-    prof_surg = {m: profiles.MDC_PROFILE.get(m, profiles.DEFAULT_MDC)["surg"] for m in np.unique(mdc)}
-    wanted = np.where(kind == "surgical", pd.Series(mdc).map(prof_surg).to_numpy(),
-                      pd.Series(mdc).map(prof_med).to_numpy()).astype(object)
-    wanted = np.where(newborn, "07.01", wanted)
-    wanted = np.where(~newborn & (age < 15) & (kind != "surgical"), profiles.PEDIATRIC_DEPT, wanted)
-    cykb = np.empty(n, dtype=object)
-    codes_h = hosp["zzjgdm"].to_numpy()
-    for hi, z in enumerate(codes_h):
-        sel = h == hi
-        wards = [c for c in dept_codes_by_h[z] if c not in profiles.NON_WARD_DEPARTMENTS]
-        for w_ in np.unique(wanted[sel].astype(str)):
-            for kd in ("surgical", "medical"):
-                s2 = sel & (wanted == w_) & ((kind == "surgical") == (kd == "surgical"))
-                if s2.any():
-                    cykb[s2] = ward_department(wards, w_, kd)
-    rykb = cykb.copy()
-    zkkb = np.full(n, None, dtype=object)
-    via_er = (rytj == "1") & (r_misc.random(n) < 0.08)
-    for hi, z in enumerate(codes_h):
-        if "20" in dept_codes_by_h[z]:
-            s2 = via_er & (h == hi) & (cykb != "20")
-            rykb[s2] = "20"
-            zkkb[s2] = cykb[s2]
+    # ---- departments and staff (integer keys: hospital × department)
     dept = roster.departments
-    dname = dict(zip(zip(dept["zzjgdm"], dept["dept_code"]), dept["ward_name"]))
-    key_case = pd.Series(codes_h[h]) + "|" + pd.Series(cykb.astype(str))
-    key_rykb = pd.Series(codes_h[h]) + "|" + pd.Series(rykb.astype(str))
-    ward_map = {f"{z}|{c}": wn for (z, c), wn in dname.items()}
-    cybf = key_case.map(ward_map).to_numpy()
-    rybf = key_rykb.map(ward_map).to_numpy()
+    dcodes = sorted(set(dept["dept_code"]) | set(profiles.DEPARTMENTS))
+    d_ix = {c: i for i, c in enumerate(dcodes)}
+    nd = len(dcodes)
+    hz = hosp["zzjgdm"].tolist()
+    resolve = np.zeros((len(hz), nd, 2), np.int64)          # [hospital, wanted dept, surgical] -> ward
+    for hi, z in enumerate(hz):
+        wards = [c for c in dept.loc[dept["zzjgdm"] == z, "dept_code"] if c not in profiles.NON_WARD_DEPARTMENTS]
+        for c in dcodes:
+            resolve[hi, d_ix[c], 0] = d_ix[ward_department(wards, c, "medical")]
+            resolve[hi, d_ix[c], 1] = d_ix[ward_department(wards, c, "surgical")]
+    med_d = np.array([d_ix[p["med"]] for p in prof])[mdc_i]
+    surg_d = np.array([d_ix[p["surg"]] for p in prof])[mdc_i]
+    wanted = np.where(surgical, surg_d, med_d)
+    wanted = np.where(newborn, d_ix["07.01"], wanted)
+    wanted = np.where(~newborn & (age < 15) & ~surgical, d_ix[profiles.PEDIATRIC_DEPT], wanted)
+    cykb = resolve[h, wanted, surgical.astype(int)]
+    has_er = np.array([((dept["zzjgdm"] == z) & (dept["dept_code"] == "20")).any() for z in hz])
+    via_er = emergency & (r_misc.random(n) < 0.08) & has_er[h] & (cykb != d_ix["20"])
+    rykb = np.where(via_er, d_ix["20"], cykb)
+    ward_by_key = dict(zip(zip(dept["zzjgdm"].map(hz.index), dept["dept_code"].map(d_ix)), dept["ward_name"]))
+    ward_names = [""] * (len(hz) * nd)
+    for (hi, di_), wn in ward_by_key.items():
+        ward_names[hi * nd + di_] = wn
+    ward_voc = vocab(ward_names)
     st = roster.staff
-    skey = (st["zzjgdm"] + "|" + st["dept_code"]).to_numpy()
+    st_h = st["zzjgdm"].map(hz.index).to_numpy()
+    st_d = st["dept_code"].map(lambda c: d_ix.get(c, nd)).to_numpy()   # '' -> nd (hospital level)
+    st_key = st_h * (nd + 1) + st_d
+    st_names = vocab(st["staff_name"])
+    case_key = h * (nd + 1) + cykb
+    hosp_key = h * (nd + 1) + nd
+    anaes_key = h * (nd + 1) + d_ix["26"]
+    roles = st["role"].to_numpy()
 
     def staff(role: str, keys: np.ndarray) -> np.ndarray:
-        m = (st["role"] == role).to_numpy()
-        return _pick_grouped(r_ident, keys, skey[m], st["staff_name"].to_numpy()[m])
+        rows = np.flatnonzero(roles == role)
+        pos = _pick_grouped(r_ident, keys, st_key[rows])
+        return np.where(pos >= 0, rows[np.maximum(pos, 0)], -1)
 
-    kc = key_case.to_numpy()
-    hkey = (pd.Series(codes_h[h]) + "|").to_numpy()
-    anaes_key = (pd.Series(codes_h[h]) + "|26").to_numpy()
-    zzys = staff("ZZYS", kc)
-    zrys = staff("ZRYS", kc)
-    zyys = staff("ZYYS", kc)
+    zzys, zrys, zyys = staff("ZZYS", case_key), staff("ZRYS", case_key), staff("ZYYS", case_key)
+    mzys = staff("MZYS", anaes_key)
+    _tick("departments, staff")
 
     # ---- payer, identity
-    ylfkfs = _choice(r_ident, profiles.VALUES["YLFKFS"], n)
-    self_pay = ylfkfs == "07"
-    city = hosp.iloc[0]
-    prov_name, city_name = city["province"], city["city"]
+    ylf_k, ylf = _choice(r_ident, profiles.VALUES["YLFKFS"], n)
+    self_pay = np.array(ylf_k)[ylf] == "07"
+    hrow = hosp.iloc[0]
+    prov_name, city_name = hrow["province"], hrow["city"]
     cities = [c for c in identity.CITIES if c[0] == prov_name and c[1] == city_name]
-    districts = cities[0][4] if cities else [(city["district"], city["district_code"])]
-    post_prefix = cities[0][3] if cities else "100"
+    districts = cities[0][4] if cities else [(hrow["district"], hrow["district_code"])]
+    post_prefix = int(cities[0][3]) if cities else 100
     di = r_ident.integers(0, len(districts), n)
-    dist_name = np.array([d[0] for d in districts], dtype=object)[di]
+    dist_voc = vocab([d[0] for d in districts])
     dist_code = np.array([int(d[1]) for d in districts], dtype=np.int64)[di]
-    street = np.array(identity.STREETS, dtype=object)[r_ident.integers(0, len(identity.STREETS), n)]
-    house = r_ident.integers(1, 400, n).astype(str).astype(object)
     prefix = prov_name + city_name
-    xzz = prefix + dist_name + street + house + "号"
-    yb1 = np.char.add(post_prefix, identity.digits_str(dist_code % 1000, 3).astype(str)).astype(object)
+    street_i = r_ident.integers(0, len(identity.STREETS), n)
+    house = _int(r_ident.integers(1, 400, n))
+    xzz = _join(prefix, dist_voc.take(pa.array(di)), vocab(identity.STREETS).take(pa.array(street_i)), house, "号")
+    yb1_num = post_prefix * 1000 + dist_code % 1000
     same_hk = r_ident.random(n) < 0.8
-    hkdz = np.where(same_hk, xzz, prefix + np.roll(dist_name, 7) + np.roll(street, 3) + house + "号")
-    yb2 = np.where(same_hk, yb1, np.roll(yb1, 7))
-    names_ = identity.names(r_ident, n)
+    di2 = np.where(same_hk, di, r_ident.integers(0, len(districts), n))
+    st2 = np.where(same_hk, street_i, r_ident.integers(0, len(identity.STREETS), n))
+    hkdz = _join(prefix, dist_voc.take(pa.array(di2)), vocab(identity.STREETS).take(pa.array(st2)), house, "号")
+    yb2_num = post_prefix * 1000 + np.array([int(d[1]) for d in districts])[di2] % 1000
     mother = identity.names(r_ident, n)
-    xm = np.where(nb28, mother + np.where(cl.sex == 1, "之子", "之女"), names_)
+    xm = pc.if_else(pa.array(nb28), _join(mother, vocab(["之子", "之女"]).take(pa.array(cl.sex - 1))),
+                    identity.names(r_ident, n))
     sfzh = identity.id_numbers(r_ident, dist_code, csrq, cl.sex)
     dh = identity.mobile_phones(r_ident, n)
-    # occupation / marriage
-    zy = np.where(age < 6, profiles.OCCUPATION_PRESCHOOL,
-                  np.where(age < 19, profiles.OCCUPATION_STUDENT,
-                           np.where(age >= 62, profiles.OCCUPATION_RETIRED,
-                                    np.where(r_ident.random(n) < 0.7,
-                                             np.array(profiles.OCCUPATION_EMPLOYED, dtype=object)[
-                                                 r_ident.integers(0, len(profiles.OCCUPATION_EMPLOYED), n)],
-                                             np.array(profiles.OCCUPATION_OTHER, dtype=object)[
-                                                 r_ident.integers(0, len(profiles.OCCUPATION_OTHER), n)])))
-                  ).astype(object)
-    employed = np.isin(zy, profiles.OCCUPATION_EMPLOYED)
+    occ = list(profiles.OCCUPATION_EMPLOYED) + list(profiles.OCCUPATION_OTHER) + \
+        [profiles.OCCUPATION_STUDENT, profiles.OCCUPATION_RETIRED, profiles.OCCUPATION_PRESCHOOL]
+    n_emp, n_oth = len(profiles.OCCUPATION_EMPLOYED), len(profiles.OCCUPATION_OTHER)
+    zy_i = np.where(age < 6, n_emp + n_oth + 2, np.where(age < 19, n_emp + n_oth, np.where(
+        age >= 62, n_emp + n_oth + 1, np.where(r_ident.random(n) < 0.7, r_ident.integers(0, n_emp, n),
+                                               n_emp + r_ident.integers(0, n_oth, n)))))
+    employed = zy_i < n_emp
+    student = zy_i == n_emp + n_oth
     u = r_ident.random(n)
-    hy = np.where(age < 20, "1", np.where(age < 26, np.where(u < 0.5, "1", "2"),
-                                         np.where(u < 0.84, "2", np.where(u < 0.90, "1",
-                                                  np.where(u < 0.95, np.where(age >= 60, "3", "4"), "4"))))).astype(object)
+    hy = np.where(age < 20, "1", np.where(age < 26, np.where(u < 0.5, "1", "2"), np.where(
+        u < 0.84, "2", np.where(u < 0.90, "1", np.where((u < 0.95) & (age >= 60), "3", "4")))))
     hy = np.where(obst, np.where(u < 0.97, "2", "1"), hy)
-    employer = np.array(identity.EMPLOYERS, dtype=object)[r_ident.integers(0, len(identity.EMPLOYERS), n)]
-    school = np.array(identity.SCHOOLS, dtype=object)[r_ident.integers(0, len(identity.SCHOOLS), n)]
-    gzdw = np.where(employed, city_name + employer, np.where(zy == profiles.OCCUPATION_STUDENT,
-                                                             city_name + school, xzz))
-    landline = np.char.add(AREA_CODES.get(city_name, "010") + "-8", identity.digits_str(r_ident.integers(0, 10**7, n), 7).astype(str)).astype(object)
-    dwdh = np.where(employed, landline, dh)
-    yb3 = np.where(employed, np.roll(yb1, 3), yb1)
+    hy_voc = ["1", "2", "3", "4", "9"]
+    hy_i = np.searchsorted(np.array(hy_voc), hy)
+    employer = vocab(identity.EMPLOYERS).take(pa.array(r_ident.integers(0, len(identity.EMPLOYERS), n)))
+    school = vocab(identity.SCHOOLS).take(pa.array(r_ident.integers(0, len(identity.SCHOOLS), n)))
+    gzdw = pc.if_else(pa.array(employed), _join(city_name, employer),
+                      pc.if_else(pa.array(student), _join(city_name, school), xzz))
+    landline = _join(AREA_CODES.get(city_name, "010") + "-8", digits(r_ident.integers(0, 10**7, n), 7))
+    dwdh = pc.if_else(pa.array(employed), landline, dh)
+    yb3_num = np.where(employed, np.roll(yb1_num, 3), yb1_num)
     married = hy == "2"
-    rel = np.where(age < 18, profiles.GX_CODES["parent"],
-                   np.where(married & (r_ident.random(n) < 0.65), profiles.GX_CODES["spouse"],
-                            np.where(age >= 55, np.where(r_ident.random(n) < 0.5, profiles.GX_CODES["son"],
-                                                         profiles.GX_CODES["daughter"]),
-                                     np.where(r_ident.random(n) < 0.6, profiles.GX_CODES["parent"],
-                                              profiles.GX_CODES["sibling"])))).astype(object)
-    lxrxm = np.where(nb28, mother, identity.names(r_ident, n))
+    gx_voc = [profiles.GX_CODES[k] for k in ("spouse", "son", "daughter", "parent", "sibling")]
+    gx_i = np.where(age < 18, 3, np.where(married & (r_ident.random(n) < 0.65), 0, np.where(
+        age >= 55, np.where(r_ident.random(n) < 0.5, 1, 2), np.where(r_ident.random(n) < 0.6, 3, 4))))
+    lxrxm = pc.if_else(pa.array(nb28), mother, identity.names(r_ident, n))
     dh1 = identity.mobile_phones(r_ident, n)
-    mz = _choice(r_ident, {"01": 0.915, "03": 0.02, "08": 0.02, "06": 0.012, "02": 0.008, "10": 0.007,
-                           "05": 0.008, "99": 0.01}, n)
-    jkkh = np.where(r_ident.random(n) < 0.55, identity.digits_str(r_ident.integers(10**17, 10**18, n), 18), "-")
+    mz_k, mz_i = _choice(r_ident, {"01": 0.915, "03": 0.02, "08": 0.02, "06": 0.012, "02": 0.008, "10": 0.007,
+                                   "05": 0.008, "99": 0.01}, n)
+    jkkh = _null_where(digits(r_ident.integers(10**17, 10**18, n), 18), np.zeros(n, bool))
+    jkkh = pc.if_else(pa.array(r_ident.random(n) < 0.55), jkkh, pa.scalar("-"))
+    _tick("identity")
 
     # ---- BAH / ZYCS: unique per hospital, numbered in admission order
-    bah = np.empty(n, dtype=object)
     order = np.lexsort((rysj, h))
     rank = np.empty(n, np.int64)
     hs = h[order]
     starts = np.searchsorted(hs, np.arange(len(hosp)))
     rank[order] = np.arange(n) - starts[hs]
-    base = 10_000_000 + (np.arange(len(hosp)) * 3_731_071 + int(seed) * 7) % 5_000_000
-    bah = identity.digits_str(base[h] + rank * 3 + (rank * 7919 % 3), 8)
+    base_no = 10_000_000 + (np.arange(len(hosp)) * 3_731_071 + int(seed) * 7) % 5_000_000
+    bah_num = base_no[h] + rank * 3 + (rank * 7919 % 3)
     zycs = np.minimum(r_misc.geometric(0.72, n), 20)
 
-    # ---- diagnoses
-    dx_code = pa.array(cat.dx["code"].astype(str).to_numpy(), pa.string())
-    dx_name = pa.array(cat.dx["name"].astype(str).to_numpy(), pa.string())
-    px_code = pa.array(cat.px["code"].astype(str).to_numpy(), pa.string())
-    px_name = pa.array(cat.px["name"].astype(str).to_numpy(), pa.string())
-    rybq = _choice(r_misc, profiles.VALUES["RYBQ_PDX"], n)
-    pdx_codes = cat.dx["code"].astype(str).to_numpy()[cl.pdx]
-    cols: dict[str, pa.Array] = {}
-
-    # external cause for S/T principal; morphology for neoplasm principal
+    # ---- diagnoses: external cause, morphology
+    dx_code = vocab(cat.dx["code"].astype(str))
+    dx_name = vocab(cat.dx["name"].astype(str))
+    px_code = vocab(cat.px["code"].astype(str))
+    px_name = vocab(cat.px["name"].astype(str))
+    rybq_k, rybq = _choice(r_misc, profiles.VALUES["RYBQ_PDX"], n)
     ext = d_ext[cl.pdx]
     ei = r_misc.integers(0, len(EXTERNAL_CAUSES), n)
-    h23 = np.array([c for c, _ in EXTERNAL_CAUSES], dtype=object)[ei]
-    wbyy = np.array([nm for _, nm in EXTERNAL_CAUSES], dtype=object)[ei]
     neo = d_neo[cl.pdx]
-    jbmm = np.full(n, None, dtype=object)
-    blzd = np.full(n, None, dtype=object)
-    cat3 = pd.Series(pdx_codes).str.slice(0, 3).to_numpy().astype(str)
-    for rng_, code, name in MORPHOLOGY:
+    cat3 = cat.dx["category"].astype(str).to_numpy()
+    morph_of_dx = np.full(len(cat.dx), -1, np.int64)
+    for mi, (rng_, _, _) in reversed(list(enumerate(MORPHOLOGY))):
         lo, hi_ = rng_.split("-")
-        s2 = neo & (cat3 >= lo) & (cat3 <= hi_) & pd.isna(jbmm)
-        jbmm[s2] = code
-        blzd[s2] = name
-    blh = np.char.add(np.where(tertiary, "B", "P").astype(str),
-                      identity.digits_str(r_misc.integers(10**6, 10**7, n), 7).astype(str)).astype(object)
+        morph_of_dx[(cat3 >= lo) & (cat3 <= hi_) & cat.dx["neoplasm"].to_numpy()] = mi
+    morph = np.where(neo, morph_of_dx[cl.pdx], -1)
+    blh = _join(vocab(["P", "B"]).take(pa.array(tertiary.astype(int))), digits(r_misc.integers(10**6, 10**7, n), 7))
 
-    # discharge
-    lyfs = _choice(r_misc, profiles.LYFS_SHARE, n)
-    lyfs = np.where(death, "5", lyfs)
-    other_h = [nm for nm in hosp["jgmc"]]
-    yzzy = np.where(lyfs == "2", np.array(other_h + [f"{prov_name}人民医院"], dtype=object)[
-        r_misc.integers(0, len(other_h) + 1, n)], None)
-    wsy = np.where(lyfs == "3", dist_name + np.where(r_misc.random(n) < 0.5, "社区卫生服务中心", "街道卫生院"), None)
-    onc = np.isin(mdc, ["R"]) | neo
+    # ---- discharge
+    ly_k, ly_i = _choice(r_misc, profiles.LYFS_SHARE, n)
+    lyfs_voc = ly_k + ["5"]
+    ly_i = np.where(death, len(ly_k), ly_i)
+    lyfs = np.array(lyfs_voc)[ly_i]
+    other_h = hosp["jgmc"].tolist() + [f"{prov_name}人民医院"]
+    yzzy = _take(other_h, r_misc.integers(0, len(other_h), n), mask=lyfs != "2")
+    wsy = _join(dist_voc.take(pa.array(di)), vocab(["社区卫生服务中心", "街道卫生院"]).take(
+        pa.array(r_misc.integers(0, 2, n))))
+    wsy = _null_where(wsy, lyfs != "3")
+    onc = (mdc == "R") | neo
     plan = ~death & (r_misc.random(n) < np.where(onc, 0.45, 0.04))
-    sfzzyjh = np.where(plan, "2", "1")
-    md = np.where(plan, np.where(onc, "按计划化疗", np.array(["复查", "二期手术", "拆除内固定"], dtype=object)[
-        r_misc.integers(0, 3, n)]), None)
-    swhzsj = np.where(death, _choice(r_misc, profiles.VALUES["SWHZSJ"], n), None)
+    md_voc = ["按计划化疗", "复查", "二期手术", "拆除内固定"]
+    md_i = np.where(onc, 0, r_misc.integers(1, 4, n))
+    sw_k, sw_i = _choice(r_misc, profiles.VALUES["SWHZSJ"], n)
     ywgm_yes = r_misc.random(n) < profiles.VALUES["YWGM_YES"]
-    gmyw = np.where(ywgm_yes, np.array(identity.ALLERGY_DRUGS, dtype=object)[
-        r_misc.integers(0, len(identity.ALLERGY_DRUGS), n)], None)
-    xx = _choice(r_misc, profiles.VALUES["XX"], n)
+    xx_k, xx_i = _choice(r_misc, profiles.VALUES["XX"], n)
+    _tick("diagnoses, discharge")
 
     # ---- procedures: dates, levels, team, wound, anaesthesia
-    pdate = np.full(px.shape, np.datetime64("NaT"), "datetime64[D]")
     first = np.minimum(los, r_misc.geometric(0.5, n))
-    for j in range(px_slots):
-        off = first if j == 0 else 1 + np.floor(r_misc.random(n) * np.maximum(los, 1)).astype(np.int64)
-        off = np.clip(off, np.minimum(1, los), los)
-        pdate[:, j] = np.where(has_px[:, j], adm_date + off * DAY, np.datetime64("NaT"))
-    obst_case = obst
     anaes = slot_or | slot_interv
-    mz_general = np.array(profiles.VALUES["MZFS_GENERAL"], dtype=object)
-    mz_neur = np.array(profiles.VALUES["MZFS_NEURAXIAL"], dtype=object)
-    mz_local = np.array(profiles.VALUES["MZFS_LOCAL"], dtype=object)
+    mz_voc = list(profiles.VALUES["MZFS_GENERAL"]) + list(profiles.VALUES["MZFS_NEURAXIAL"]) + \
+        list(profiles.VALUES["MZFS_LOCAL"])
     general_anaes = np.zeros(n, bool)
+    ssjb_k, _ = _choice(r_misc, profiles.VALUES["SSJB_OR"], 0)
+    ssjb_voc = ["1", "2", "3", "4"]
+    qk_k = list(profiles.VALUES["QKDJ"])
+    yh_k = list(profiles.VALUES["QKYHLB"])
     slot_cols: dict[str, list] = {f: [] for f in PX_SLOT_FIELDS}
     for j in range(px_slots):
         pj = px[:, j]
         on = has_px[:, j]
         orj, ivj = slot_or[:, j], slot_interv[:, j]
-        ssjb = np.where(orj, _choice(r_misc, profiles.VALUES["SSJB_OR"], n),
-                        np.where(ivj, np.where(r_misc.random(n) < 0.5, "2", "3"), "1"))
+        off = first if j == 0 else 1 + np.floor(r_misc.random(n) * np.maximum(los, 1)).astype(np.int64)
+        off = np.clip(off, np.minimum(1, los), los)
+        pdate = adm_date + off * DAY
+        _, s_or = _choice(r_misc, profiles.VALUES["SSJB_OR"], n)
+        ssjb = np.where(orj, np.array([ssjb_voc.index(k) for k in ssjb_k])[s_or],
+                        np.where(ivj, 1 + (r_misc.random(n) < 0.5), 0))
         u = r_misc.random(n)
-        mzfs = np.where(orj, np.where(obst_case, np.where(u < 0.85, mz_neur[r_misc.integers(0, 3, n)],
-                                                           mz_general[r_misc.integers(0, 3, n)]),
-                                      np.where(u < 0.75, mz_general[r_misc.integers(0, 3, n)],
-                                               np.where(u < 0.9, mz_neur[r_misc.integers(0, 3, n)],
-                                                        mz_local[r_misc.integers(0, 3, n)]))),
-                        mz_local[r_misc.integers(0, 3, n)])
-        general_anaes |= anaes[:, j] & np.isin(mzfs, mz_general)
-        qkdj = np.where(orj, _choice(r_misc, profiles.VALUES["QKDJ"], n), "1")
-        qkyh = np.where(orj, _choice(r_misc, profiles.VALUES["QKYHLB"], n), "1")
+        g3 = r_misc.integers(0, 3, n)
+        mzf = np.where(orj, np.where(obst, np.where(u < 0.85, 3 + g3, g3),
+                                     np.where(u < 0.75, g3, np.where(u < 0.9, 3 + g3, 6 + g3))), 6 + g3)
+        general_anaes |= anaes[:, j] & (mzf < 3)
+        _, qk = _choice(r_misc, profiles.VALUES["QKDJ"], n)
+        _, yh = _choice(r_misc, profiles.VALUES["QKYHLB"], n)
+        qk = np.where(orj, qk, qk_k.index("1"))
+        yh = np.where(orj, yh, yh_k.index("1"))
         sz = np.where(r_misc.random(n) < 0.6, zrys, zzys)
         yz = np.where(r_misc.random(n) < 0.5, zzys, zyys)
-        ez = np.where(orj & (r_misc.random(n) < 0.6), zyys, None)
-        mzys = staff("MZYS", anaes_key)
+        ez = np.where(orj & (r_misc.random(n) < 0.6), zyys, -1)
+        team = orj | ivj
         slot_cols["SSJCZBM"].append(_take(px_code, pj))
         slot_cols["SSJCZMC"].append(_take(px_name, pj))
-        slot_cols["SSJCZRQ"].append(_str(pdate[:, j], mask=~on))
-        slot_cols["SSJB"].append(_str(ssjb, mask=~on))
-        slot_cols["SZ"].append(_str(sz, mask=~on))
-        slot_cols["YZ"].append(_str(yz, mask=~(orj | ivj)))
-        slot_cols["EZ"].append(_str(ez, mask=~(orj | ivj) | pd.isna(ez)))
-        slot_cols["QKDJ"].append(_str(qkdj, mask=~anaes[:, j]))
-        slot_cols["QKYHLB"].append(_str(qkyh, mask=~anaes[:, j]))
-        slot_cols["MZFS"].append(_str(mzfs, mask=~anaes[:, j]))
-        slot_cols["MZYS"].append(_str(mzys, mask=~anaes[:, j]))
+        slot_cols["SSJCZRQ"].append(_date(pdate, mask=~on))
+        slot_cols["SSJB"].append(_take(ssjb_voc, ssjb, mask=~on))
+        slot_cols["SZ"].append(_take(st_names, sz, mask=~on))
+        slot_cols["YZ"].append(_take(st_names, yz, mask=~team))
+        slot_cols["EZ"].append(_take(st_names, ez, mask=~team))
+        slot_cols["QKDJ"].append(_take(qk_k, qk, mask=~anaes[:, j]))
+        slot_cols["QKYHLB"].append(_take(yh_k, yh, mask=~anaes[:, j]))
+        slot_cols["MZFS"].append(_take(mz_voc, mzf, mask=~anaes[:, j]))
+        slot_cols["MZYS"].append(_take(st_names, mzys, mask=~anaes[:, j]))
     has_anaes = anaes.any(axis=1)
+    _tick("procedures")
 
     # ---- fees
-    day_int = np.array([profiles.MDC_PROFILE.get(m, profiles.DEFAULT_MDC)["day"] for m in np.unique(mdc)])
-    day_map = dict(zip(np.unique(mdc), day_int))
-    surg_map = {m: profiles.MDC_PROFILE.get(m, profiles.DEFAULT_MDC)["surg_cost"] for m in np.unique(mdc)}
     cents = fee_cents(
-        r_fee, los=sjzyts, tertiary=tertiary, day_intensity=pd.Series(mdc).map(day_map).to_numpy(float),
+        r_fee, los=sjzyts, tertiary=tertiary, day_intensity=np.array([p["day"] for p in prof], float)[mdc_i],
         severity=cl.severity, cost_factor=np.array([a.cost_factor for a in specs])[cl.adrg],
-        surg_cost=pd.Series(mdc).map(surg_map).to_numpy(float), has_or=has_or, has_interv=has_interv,
+        surg_cost=np.array([p["surg_cost"] for p in prof], float)[mdc_i], has_or=has_or, has_interv=has_interv,
         has_anaes=has_anaes, general_anaes=general_anaes, n_px=n_px, neoplasm=neo, newborn=newborn,
         death=death, mdc=mdc, self_pay=self_pay)
-    rh = np.where((cents["XF"] > 0) | (r_misc.random(n) < 0.85), np.where(r_misc.random(n) < 0.996, "2", "1"), "4")
+    rh_i = np.where((cents["XF"] > 0) | (r_misc.random(n) < 0.85), np.where(r_misc.random(n) < 0.996, 1, 0), 2)
+    _tick("fees")
 
     # ---- assemble in header order
     header = hqms_header(dx_slots, px_slots)
     hosp_codes = hosp["zzjgdm"].to_numpy()[h]
     zkrq = dis_date + r_misc.integers(1, 8, n) * DAY
+    mz_names = [m[2] for m in MORPHOLOGY]
     fixed: dict[str, pa.Array] = {
-        "ZZJGDM": _str(hosp_codes), "JGMC": _str(hosp["jgmc"].to_numpy()[h]), "YLFKFS": _str(ylfkfs),
-        "JKKH": _str(jkkh), "ZYCS": _str(zycs), "BAH": _str(bah), "XM": _str(xm), "XB": _str(cl.sex),
-        "CSRQ": _str(csrq), "NL": _str(nl), "BZYZS_NL": _str(bzyzs, mask=bzyzs < 0), "GJ": _str(np.full(n, "CHN")),
-        "XSECSTZ": _str(bw, mask=bw < 0), "XSERYTZ": _str(cl.admit_weight, mask=cl.admit_weight < 0),
-        "CSD": _str(np.full(n, prefix, dtype=object)), "GG": _str(np.full(n, prefix, dtype=object)),
-        "MZ": _str(mz), "SFZH": _str(sfzh), "ZY": _str(zy), "HY": _str(hy), "XZZ": _str(xzz), "DH": _str(dh),
-        "YB1": _str(yb1), "HKDZ": _str(hkdz), "YB2": _str(yb2), "GZDWJDZ": _str(gzdw), "DWDH": _str(dwdh),
-        "YB3": _str(yb3), "LXRXM": _str(lxrxm), "GX": _str(rel), "DZ": _str(xzz), "DH1": _str(dh1),
-        "RYTJ": _str(rytj), "RYSJ": _str(rysj), "RYSJ_S": _str(adm_sec // 3600), "RYKB": _str(rykb),
-        "RYBF": _str(rybf), "ZKKB": _str(zkkb, mask=pd.isna(zkkb)), "CYSJ": _str(cysj),
-        "CYSJ_S": _str(dis_sec // 3600), "CYKB": _str(cykb), "CYBF": _str(cybf), "SJZYTS": _str(sjzyts),
+        "ZZJGDM": _take(hz, h), "JGMC": _take(hosp["jgmc"].tolist(), h), "YLFKFS": _take(ylf_k, ylf),
+        "JKKH": jkkh, "ZYCS": _int(zycs), "BAH": digits(bah_num, 8), "XM": xm, "XB": _int(cl.sex),
+        "CSRQ": _date(csrq), "NL": _int(nl), "BZYZS_NL": _int(bzyzs, mask=bzyzs < 0),
+        "GJ": _take(["CHN"], np.zeros(n, np.int64)),
+        "XSECSTZ": _int(bw, mask=bw < 0), "XSERYTZ": _int(cl.admit_weight, mask=cl.admit_weight < 0),
+        "CSD": _take([prefix], np.zeros(n, np.int64)), "GG": _take([prefix], np.zeros(n, np.int64)),
+        "MZ": _take(mz_k, mz_i), "SFZH": sfzh, "ZY": _take(occ, zy_i), "HY": _take(hy_voc, hy_i),
+        "XZZ": xzz, "DH": dh, "YB1": digits(yb1_num, 6), "HKDZ": hkdz, "YB2": digits(yb2_num, 6),
+        "GZDWJDZ": gzdw, "DWDH": dwdh, "YB3": digits(yb3_num, 6), "LXRXM": lxrxm, "GX": _take(gx_voc, gx_i),
+        "DZ": xzz, "DH1": dh1,
+        "RYTJ": _take(rytj_k, rytj), "RYSJ": _datetime(rysj), "RYSJ_S": _int(adm_sec // 3600),
+        "RYKB": _take(dcodes, rykb), "RYBF": ward_voc.take(pa.array(h * nd + rykb)),
+        "ZKKB": _take(dcodes, cykb, mask=~via_er), "CYSJ": _datetime(cysj), "CYSJ_S": _int(dis_sec // 3600),
+        "CYKB": _take(dcodes, cykb), "CYBF": ward_voc.take(pa.array(h * nd + cykb)), "SJZYTS": _int(sjzyts),
         "MZZD": _take(dx_name, cl.pdx), "JBBM": _take(dx_code, cl.pdx),
-        "ZYZD": _take(dx_name, cl.pdx), "JBDM": _take(dx_code, cl.pdx), "RYBQ": _str(rybq),
-        "WBYY": _str(wbyy, mask=~ext), "H23": _str(h23, mask=~ext),
-        "BLZD": _str(blzd, mask=pd.isna(blzd)), "JBMM": _str(jbmm, mask=pd.isna(jbmm)), "BLH": _str(blh, mask=pd.isna(jbmm)),
-        "YWGM": _str(np.where(ywgm_yes, "2", "1")), "GMYW": _str(gmyw, mask=~ywgm_yes),
-        "SWHZSJ": _str(swhzsj, mask=~death), "XX": _str(xx), "RH": _str(rh),
-        "KZR": _str(staff("KZR", kc)), "ZRYS": _str(zrys), "ZZYS": _str(zzys), "ZYYS": _str(zyys),
-        "ZRHS": _str(staff("ZRHS", kc)), "BMY": _str(staff("BMY", hkey)),
-        "BAZL": _str(_choice(r_misc, profiles.VALUES["BAZL"], n)), "ZKYS": _str(staff("ZKYS", hkey)),
-        "ZKHS": _str(staff("ZKHS", hkey)), "ZKRQ": _str(zkrq),
-        "LYFS": _str(lyfs), "YZZY_JGMC": _str(yzzy, mask=pd.isna(yzzy)), "WSY_JGMC": _str(wsy, mask=pd.isna(wsy)),
-        "SFZZYJH": _str(sfzzyjh), "MD": _str(md, mask=pd.isna(md)),
+        "ZYZD": _take(dx_name, cl.pdx), "JBDM": _take(dx_code, cl.pdx), "RYBQ": _take(rybq_k, rybq),
+        "WBYY": _take([nm for _, nm in EXTERNAL_CAUSES], ei, mask=~ext),
+        "H23": _take([c for c, _ in EXTERNAL_CAUSES], ei, mask=~ext),
+        "BLZD": _take(mz_names, morph), "JBMM": _take([m[1] for m in MORPHOLOGY], morph),
+        "BLH": _null_where(blh, morph < 0),
+        "YWGM": _take(["1", "2"], ywgm_yes.astype(np.int64)),
+        "GMYW": _take(identity.ALLERGY_DRUGS, r_misc.integers(0, len(identity.ALLERGY_DRUGS), n), mask=~ywgm_yes),
+        "SWHZSJ": _take(sw_k, sw_i, mask=~death), "XX": _take(xx_k, xx_i), "RH": _take(["1", "2", "4"], rh_i),
+        "KZR": _take(st_names, staff("KZR", case_key)), "ZRYS": _take(st_names, zrys),
+        "ZZYS": _take(st_names, zzys), "ZYYS": _take(st_names, zyys),
+        "ZRHS": _take(st_names, staff("ZRHS", case_key)), "BMY": _take(st_names, staff("BMY", hosp_key)),
+        "BAZL": _take(*_choice(r_misc, profiles.VALUES["BAZL"], n)),
+        "ZKYS": _take(st_names, staff("ZKYS", hosp_key)), "ZKHS": _take(st_names, staff("ZKHS", hosp_key)),
+        "ZKRQ": _date(zkrq),
+        "LYFS": _take(lyfs_voc, ly_i), "YZZY_JGMC": yzzy, "WSY_JGMC": wsy,
+        "SFZZYJH": _take(["1", "2"], plan.astype(np.int64)), "MD": _take(md_voc, md_i, mask=~plan),
     }
     for k in ("ZFY", "ZFJE", *FEE_ITEMS, *FEE_SUB_ITEMS):
-        fixed[k] = _cents_str(cents[k])
-    rybq_o = _choice(r_misc, profiles.VALUES["RYBQ_OTHER"], n * dx_slots).reshape(n, dx_slots)
+        fixed[k] = _cents(cents[k])
+    ro_k, ro = _choice(r_misc, profiles.VALUES["RYBQ_OTHER"], n * dx_slots)
+    ro = ro.reshape(n, dx_slots)
     for j in range(dx_slots):
         dj = cl.dx[:, j]
         fixed[f"QTZD{j + 1}"] = _take(dx_name, dj)
         fixed[f"JBDM{j + 1}"] = _take(dx_code, dj)
-        fixed[f"RYBQ{j + 1}"] = _str(rybq_o[:, j], mask=dj < 0)
+        fixed[f"RYBQ{j + 1}"] = _take(ro_k, ro[:, j], mask=dj < 0)
     for f_, arrs in slot_cols.items():
         for j, a in enumerate(arrs):
             fixed[f"{f_}{j + 1}"] = a
     null = pa.nulls(n, pa.string())
     table = pa.table({c: fixed.get(c, null) for c in header})
+    _tick("assemble")
 
     truth = pd.DataFrame({
-        "ZZJGDM": hosp_codes, "BAH": bah, "ZYCS": zycs, "level": level,
-        "adrg": np.array([a.code for a in specs])[cl.adrg], "mdc": mdc, "kind": kind,
+        "ZZJGDM": hosp_codes, "BAH": digits(bah_num, 8).to_numpy(zero_copy_only=False), "ZYCS": zycs,
+        "level": level, "adrg": np.array([a.code for a in specs])[cl.adrg], "mdc": mdc, "kind": kind,
         "severity": cl.severity, "has_or": has_or, "death": death, "los": sjzyts,
         "zfy": cents["ZFY"] / 100.0, "newborn": nb28, "delivery": cl.delivery,
         "month": sched.month.astype("datetime64[M]").astype(str),

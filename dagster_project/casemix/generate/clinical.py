@@ -48,7 +48,9 @@ def _cat_ids(cat: Catalog) -> np.ndarray:
 def excluded(cat: Catalog, sec: np.ndarray, pdx: np.ndarray) -> np.ndarray:
     """True where secondary ``sec`` does not count as CC/MCC because its exclusion table holds ``pdx``."""
     n_dx = len(cat.dx)
-    t = cat.dx["excl_table"].to_numpy()[np.maximum(sec, 0)]
+    if "excl_table" not in cat.arrays:
+        cat.arrays["excl_table"] = cat.dx["excl_table"].to_numpy()
+    t = cat.arrays["excl_table"][np.maximum(sec, 0)]
     key = t * n_dx + pdx
     pos = np.searchsorted(cat.excl_keys, key)
     pos = np.minimum(pos, max(len(cat.excl_keys) - 1, 0))
@@ -288,7 +290,11 @@ class _Ctx:
 
 def _fill(ctx: _Ctx, dx: np.ndarray, pool: np.ndarray, need: np.ndarray, rng: np.random.Generator,
           check_excl: bool, rows_mask: np.ndarray | None = None, rounds: int = 8) -> None:
-    """Add up to ``need[i]`` codes from ``pool`` to row i, each valid for the case (vectorised rounds)."""
+    """Add up to ``need[i]`` codes from ``pool`` to row i, each valid for the case.
+
+    Slots fill left to right, so a row's next free slot is its count of filled slots. Each round draws one
+    candidate for every row still needing codes and keeps the valid ones; the active set shrinks.
+    """
     if not len(pool):
         return
     cat = ctx.cat
@@ -297,23 +303,28 @@ def _fill(ctx: _Ctx, dx: np.ndarray, pool: np.ndarray, need: np.ndarray, rng: np
     d_peri = cat.dx["perinatal"].to_numpy()
     d_obs = cat.dx["obstetric"].to_numpy()
     d_adult = cat.dx["adult_only"].to_numpy()
-    need = need.copy()
-    for _ in range(rounds * int(max(need.max(initial=0), 1))):
-        rows = np.flatnonzero((need > 0) & (dx < 0).any(axis=1))
-        if not len(rows):
+    slots = dx.shape[1]
+    filled = (dx >= 0).sum(axis=1)
+    active = np.flatnonzero((need > 0) & (filled < slots))
+    left = need[active].astype(np.int64)
+    max_rounds = rounds * int(max(need.max(initial=0), 1))
+    for _ in range(max_rounds):
+        if not len(active):
             break
-        c = pool[rng.integers(0, len(pool), len(rows))]
-        ok = np.isin(d_sex[c], [0]) | (d_sex[c] == ctx.sex[rows])
-        ok &= ~d_peri[c] | ctx.newborn[rows]
-        ok &= ~d_obs[c] | ctx.obstetric[rows]
-        ok &= ~d_adult[c] | (ctx.age_years[rows] >= 18)
+        c = pool[rng.integers(0, len(pool), len(active))]
+        ok = (d_sex[c] == 0) | (d_sex[c] == ctx.sex[active])
+        ok &= ~d_peri[c] | ctx.newborn[active]
+        ok &= ~d_obs[c] | ctx.obstetric[active]
+        ok &= ~d_adult[c] | (ctx.age_years[active] >= 18)
         cc = cat_id[c]
-        ok &= cc != cat_id[ctx.pdx[rows]]
-        ok &= ~(cat_id[dx[rows]] == cc[:, None]).any(axis=1)
+        ok &= cc != cat_id[ctx.pdx[active]]
+        ok &= ~(cat_id[dx[active]] == cc[:, None]).any(axis=1)
         if check_excl:
-            strict = rng.random(len(rows)) >= profiles.UNCHECKED_CC_SHARE
-            ok &= ~(strict & excluded(cat, c, ctx.pdx[rows]))
-        rows, c = rows[ok], c[ok]
-        slot = (dx[rows] < 0).argmax(axis=1)
-        dx[rows, slot] = c
-        need[rows] -= 1
+            strict = rng.random(len(active)) >= profiles.UNCHECKED_CC_SHARE
+            ok &= ~(strict & excluded(cat, c, ctx.pdx[active]))
+        rows = active[ok]
+        dx[rows, filled[rows]] = c[ok]
+        filled[rows] += 1
+        left[ok] -= 1
+        keep = (left > 0) & (filled[active] < slots)
+        active, left = active[keep], left[keep]

@@ -8,6 +8,8 @@ of provincial capitals with invented streets.
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
 GIVEN = list("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国建华志强玉兰海燕春梅文俊晓东红梅丽娟建平")
@@ -30,63 +32,76 @@ SCHOOLS = ["市第一中学", "区实验小学", "市第二中学", "市外国�
 ALLERGY_DRUGS = ["青霉素", "头孢类", "磺胺类", "阿司匹林", "链霉素", "碘造影剂"]
 
 
-def _choose(rng: np.random.Generator, pool, n: int) -> np.ndarray:
-    arr = np.asarray(pool, dtype=object)
-    return arr[rng.integers(0, len(arr), n)]
+def fixed_ascii(mat: np.ndarray) -> pa.Array:
+    """An Arrow string array from an (n, w) uint8 matrix of ASCII bytes (zero-copy, every value w long)."""
+    n, w = mat.shape
+    offsets = np.arange(0, (n + 1) * w, w, dtype=np.int32)
+    data = np.ascontiguousarray(mat, dtype=np.uint8)
+    return pa.Array.from_buffers(pa.string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
 
 
-def names(rng: np.random.Generator, n: int) -> np.ndarray:
-    """Surname + one or two given-name characters (object array of str)."""
-    sur = _choose(rng, SURNAMES, n)
-    g1 = _choose(rng, GIVEN, n)
-    g2 = _choose(rng, GIVEN, n)
-    two = rng.random(n) < 0.7
-    return sur + g1 + np.where(two, g2, "")
-
-
-def digits_str(values: np.ndarray, width: int) -> np.ndarray:
-    """Zero-padded decimal strings of non-negative integers (vectorised, fixed width)."""
-    v = np.asarray(values, dtype=np.int64)
+def digit_matrix(values: np.ndarray, width: int) -> np.ndarray:
+    v = np.asarray(values, dtype=np.int64).copy()
     out = np.empty((len(v), width), dtype=np.uint8)
     for i in range(width - 1, -1, -1):
         out[:, i] = 48 + (v % 10)
-        v = v // 10
-    return out.view(f"S{width}").ravel().astype(str).astype(object)
+        v //= 10
+    return out
+
+
+def digits(values: np.ndarray, width: int) -> pa.Array:
+    """Zero-padded decimal strings of non-negative integers."""
+    return fixed_ascii(digit_matrix(values, width))
+
+
+def vocab(values) -> pa.Array:
+    return pa.array(list(values), type=pa.string())
+
+
+def names(rng: np.random.Generator, n: int) -> pa.Array:
+    """Surname + one or two given-name characters."""
+    sur = vocab(SURNAMES).take(pa.array(rng.integers(0, len(SURNAMES), n)))
+    g1 = vocab(GIVEN).take(pa.array(rng.integers(0, len(GIVEN), n)))
+    g2 = vocab(GIVEN + [""]).take(pa.array(np.where(rng.random(n) < 0.7, rng.integers(0, len(GIVEN), n),
+                                                    len(GIVEN))))
+    return pc.binary_join_element_wise(sur, g1, g2, "")
 
 
 _ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
 _ID_CHECK = np.frombuffer(b"10X98765432", dtype=np.uint8)
 
 
-def id_numbers(rng: np.random.Generator, region: np.ndarray, birth: np.ndarray, sex: np.ndarray) -> np.ndarray:
+def ymd(d: np.ndarray):
+    y = d.astype("datetime64[Y]").astype(np.int64) + 1970
+    m = d.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    dd = (d.astype("datetime64[D]") - d.astype("datetime64[M]")).astype(np.int64) + 1
+    return y, m, dd
+
+
+def id_numbers(rng: np.random.Generator, region: np.ndarray, birth: np.ndarray, sex: np.ndarray) -> pa.Array:
     """18-digit 身份证号: region(6) + birth date(8) + sequence(2) + sex digit (odd = male) + check.
 
     ``region`` are 6-digit integer region codes, ``birth`` datetime64[D], ``sex`` 1/2.
     """
     n = len(region)
-    y = birth.astype("datetime64[Y]").astype(int) + 1970
-    m = birth.astype("datetime64[M]").astype(int) % 12 + 1
-    d = (birth - birth.astype("datetime64[M]")).astype(int) + 1
+    y, m, d = ymd(birth)
     regn = np.asarray(region, dtype=np.int64)
     seq = rng.integers(0, 100, n)
     sexd = rng.integers(0, 5, n) * 2 + np.where(np.asarray(sex) == 1, 1, 0)
     num17 = ((regn * 10**8 + y * 10**4 + m * 100 + d) * 100 + seq) * 10 + sexd
     dig = np.empty((n, 18), dtype=np.uint8)
-    v = num17.copy()
-    for i in range(16, -1, -1):
-        dig[:, i] = v % 10
-        v //= 10
+    dig[:, :17] = digit_matrix(num17, 17) - 48
     check = (dig[:, :17].astype(np.int64) * _ID_WEIGHTS).sum(axis=1) % 11
     dig[:, :17] += 48
     dig[:, 17] = _ID_CHECK[check]
-    return dig.view("S18").ravel().astype(str).astype(object)
+    return fixed_ascii(dig)
 
 
-def mobile_phones(rng: np.random.Generator, n: int) -> np.ndarray:
+def mobile_phones(rng: np.random.Generator, n: int) -> pa.Array:
     prefix = np.array([130, 131, 132, 135, 136, 137, 138, 139, 150, 151, 152, 155, 157, 158, 159, 176, 177,
                        180, 181, 186, 187, 188, 189, 199])
     p = prefix[rng.integers(0, len(prefix), n)].astype(np.int64)
-    return digits_str(p * 10**8 + rng.integers(10**7, 10**8, n), 11)
+    return digits(p * 10**8 + rng.integers(10**7, 10**8, n), 11)
 
 
 def credit_code(region: str, org_seq: int) -> str:

@@ -79,10 +79,10 @@ def roster(seed: int, n_hospitals: int) -> Roster:
             roles = STAFF_PER_DEPT if is_ward else {"KZR": (1, 1), "MZYS": (4, 8) if level == 3 else (2, 4)}
             for role, (lo, hi) in roles.items():
                 k = int(rng.integers(lo, hi + 1))
-                for nm in identity.names(rng, k):
+                for nm in identity.names(rng, k).to_pylist():
                     staff_rows.append(dict(zzjgdm=zzjgdm, dept_code=code, role=role, staff_name=nm))
         for role, k in HOSPITAL_STAFF.items():
-            for nm in identity.names(rng, k):
+            for nm in identity.names(rng, k).to_pylist():
                 staff_rows.append(dict(zzjgdm=zzjgdm, dept_code="", role=role, staff_name=nm))
     staff = pd.DataFrame(staff_rows)
     staff.insert(3, "staff_code", [f"{r.zzjgdm[-6:]}-{j:04d}" for j, r in enumerate(staff.itertuples())])

@@ -9,10 +9,13 @@ same content gives the same bytes.
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -23,11 +26,33 @@ FIXED_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 FIXED_DOC_TIME = "2020-01-01T00:00:00Z"
 
 
-def _quote_column(col: pa.ChunkedArray | pa.Array) -> pa.Array:
-    need = pc.match_substring_regex(col, r'[",\r\n]')
-    if not pc.any(need).as_py():
+_SPECIALS = (",", '"', "\r", "\n")
+
+
+def _specials_present(col: pa.Array) -> list[str]:
+    """Which of , " CR LF occur in the column's values (one pass over its bytes)."""
+    data = col.buffers()[2]
+    if data is None or len(col) == 0:
+        return []
+    offs = np.frombuffer(col.buffers()[1], dtype=np.int32)[col.offset: col.offset + len(col) + 1]
+    raw = np.frombuffer(data, dtype=np.uint8)[offs[0]: offs[-1]]
+    if not raw.size:
+        return []
+    present = np.bincount(raw, minlength=256)
+    return [ch for ch in _SPECIALS if present[ord(ch)]]
+
+
+def _quote_column(col: pa.Array) -> pa.Array:
+    """Quote (RFC 4180) only the values holding a comma, quote or line break."""
+    found = _specials_present(col)
+    if not found:
         return col
-    quoted = pc.binary_join_element_wise('"', pc.replace_substring(col, '"', '""'), '"', "")
+    need = None
+    for ch in found:
+        m = pc.match_substring(col, ch)
+        need = m if need is None else pc.or_(need, m)
+    body = pc.replace_substring(col, '"', '""') if '"' in found else col
+    quoted = pc.binary_join_element_wise('"', body, '"', "")
     return pc.if_else(need, quoted, col)
 
 
@@ -35,24 +60,40 @@ def _csv_field(name: str) -> str:
     return '"' + name.replace('"', '""') + '"' if re.search(r'[",\r\n]', name) else name
 
 
+def _chunk_bytes(part: pa.Table, newline: str) -> bytes:
+    cols = []
+    for i in range(part.num_columns):
+        c = part.column(i)
+        c = c.chunk(0) if c.num_chunks == 1 else c.combine_chunks()
+        cols.append(_quote_column(c))
+    cols[-1] = pc.binary_join_element_wise(cols[-1], newline, "", null_handling="replace")
+    lines = pc.binary_join_element_wise(*cols, ",", null_handling="replace")
+    if isinstance(lines, pa.ChunkedArray):
+        lines = lines.combine_chunks()
+    off = np.frombuffer(lines.buffers()[1], dtype=np.int32)
+    lo, hi = off[lines.offset], off[lines.offset + len(lines)]
+    return memoryview(lines.buffers()[2])[lo:hi].tobytes()
+
+
 def csv_chunks(table: pa.Table, header: list[str], newline: str = "\n"):
-    """Yield the CSV text of ``table`` (header first) as UTF-8 byte chunks."""
+    """Yield the CSV text of ``table`` (header first) as UTF-8 byte chunks, in order.
+
+    Chunks are rendered on a small thread pool (Arrow kernels release the GIL).
+    """
     yield (",".join(_csv_field(h) for h in header) + newline).encode("utf-8")
-    for start in range(0, table.num_rows, CHUNK_ROWS):
-        part = table.slice(start, CHUNK_ROWS)
-        if part.num_rows == 0:
-            continue
-        cols = [_quote_column(pc.fill_null(part.column(i).combine_chunks(), ""))
-                for i in range(part.num_columns)]
-        cols[-1] = pc.binary_join_element_wise(cols[-1], newline, "")
-        lines = pc.binary_join_element_wise(*cols, ",")
-        if isinstance(lines, pa.ChunkedArray):
-            lines = lines.combine_chunks()
-        offsets = lines.buffers()[1]
-        data = lines.buffers()[2]
-        off = memoryview(offsets).cast("i")
-        lo, hi = off[lines.offset], off[lines.offset + len(lines)]
-        yield memoryview(data)[lo:hi].tobytes()
+    starts = list(range(0, table.num_rows, CHUNK_ROWS))
+    if len(starts) <= 1:
+        for st in starts:
+            yield _chunk_bytes(table.slice(st, CHUNK_ROWS), newline)
+        return
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        pending = []
+        for st in starts:
+            pending.append(pool.submit(_chunk_bytes, table.slice(st, CHUNK_ROWS), newline))
+            if len(pending) > 2:
+                yield pending.pop(0).result()
+        for f in pending:
+            yield f.result()
 
 
 def write_csv(table: pa.Table, path: Path, *, encoding: str = "utf-8", chinese: bool = False) -> None:
