@@ -307,6 +307,11 @@ def _adrg_specs(tables, cat: Catalog, dx_index, px_index, mdc_dx) -> list[AdrgSp
                       & (np.isin(d_sex[ids], [0, sex_r]) if sex_r else True)] for ids in any_dx]
         if any(len(x) == 0 for x in any_dx):
             continue
+        if any_dx:   # the principal must not repeat (or share a category with) a required secondary
+            req_cats = np.unique(np.concatenate([dx["category"].to_numpy()[ids] for ids in any_dx]))
+            keep = ~np.isin(dx["category"].to_numpy()[pdx_ids], req_cats)
+            if keep.any():
+                pdx_ids = pdx_ids[keep]
         if obstetric and any(dx["outcome"].to_numpy()[ids].any() for ids in any_dx):
             any_dx = [ids[dx["outcome"].to_numpy()[ids]] if dx["outcome"].to_numpy()[ids].any() else ids
                       for ids in any_dx]
