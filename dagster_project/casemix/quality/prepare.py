@@ -1,0 +1,280 @@
+"""Build the frames the quality rules run on, from the ``front_page`` tables of a DuckDB connection.
+
+Three datasets, one frame each (pandas, narrow: only the columns rules use), for a set of partition
+months:
+
+- ``discharges``  one row per case: header, stay, principal-dx and fee fields, plus derived columns;
+- ``diagnoses``   one row per diagnosis (``dx_seq`` 0 = principal, 1..n other) with the case's sex/age;
+- ``procedures``  one row per procedure (``px_seq`` 1 = principal) with the stay dates and the attribute.
+
+Derived columns are computed here, in SQL, once (a formula lives in one place); the rule specs refer to
+them by name and :data:`DATASET_COLUMNS` lists what exists, so a spec naming an unknown column fails at
+load. Code-list membership used by *conditions* (e.g. "principal dx is a neoplasm") is computed here with
+the list's regex; membership that *is* the check (e.g. SEX-001) stays in the GX expectation.
+
+No Dagster or GX imports here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from casemix.layout import FEE_ITEMS, FEE_SUB_ITEMS
+from casemix.quality.codelists import CodeTable, load_code_lists
+
+KEYS = ["discharge_id", "partition_month"]
+
+FEE_COLS = [c.lower() for c in FEE_ITEMS] + [c.lower() for c in FEE_SUB_ITEMS]
+
+# Columns read from front_page.discharges as they are (VARCHAR / integers / dates).
+DISCHARGE_BASE = [
+    "zzjgdm", "bah", "zycs", "jgmc", "ylfkfs", "jkkh_hash", "xm_hash", "xb", "csrq", "nl", "bzyzs_nl",
+    "xsecstz", "xserytz", "rytj", "rysj", "rykb", "cysj", "cykb", "sjzyts", "zyzd", "jbdm", "rybq",
+    "wbyy", "h23", "blzd", "jbmm", "blh", "ywgm", "gmyw", "swhzsj", "xx", "rh", "hy", "zy", "lyfs",
+    "yzzy_jgmc", "wsy_jgmc", "sfzzyjh", "md", "mzzd", "jbbm", "zyys", "zzys", "bmy",
+]
+DISCHARGE_MONEY = ["zfy", "zfje"]          # as DOUBLE, NULL kept (CMP-001 / FEE-001 see it)
+DISCHARGE_DERIVED = [
+    "age_days",            # age at admission in days: CSRQ → RYSJ, else BZYZS_NL when NL = 0, else NL*365
+    "expected_nl",         # completed years between CSRQ and date(RYSJ)
+    "expected_sjzyts",     # max(1, date(CYSJ) − date(RYSJ)); NULL when RYSJ > CYSJ (DT-001's business)
+    "fee_item_sum",        # Σ items (1)…(24), empty = 0 (the 其中 items excluded)
+    "fee_sum_diff",        # ZFY − fee_item_sum
+    "maf_ssf",             # MAF + SSF (其中 of 手术治疗费)
+    "pdx_neoplasm",        # principal dx on neoplasm_dx (C00–C97, D00–D48)
+    "pdx_metastatic",      # principal dx on metastatic_dx (C77–C79)
+    "pdx_injury",          # principal dx on injury_dx (S/T)
+    "jbmm_behaviour",      # morphology behaviour code: the digit after '/' in JBMM
+    "has_delivery_dx",     # any dx on delivery_dx (O80–O84)
+    "delivery_code",       # the first such code
+    "has_outcome_dx",      # any dx on delivery_outcome_dx (Z37)
+    "px_code_count",       # procedures with a code
+    "has_anaesthesia",     # any procedure with 麻醉方式
+    "has_surgery_px",      # any procedure whose attribute is 手术
+    "first_surgery_code",  # the first such code
+    "first_anaesthesia_code",
+]
+DIAGNOSIS_COLUMNS = [
+    "dx_seq", "qtzd", "jbdm", "rybq", "xb", "nl", "age_days",
+    "is_pdx_repeat",       # other dx (seq > 0) with the principal dx's code
+    "is_dup_other",        # other dx whose code already appeared in a lower slot (seq > 0)
+    "code_in_table",       # code in the configured code table (NULL when none configured / no code)
+    "table_name",          # the table's name for the code
+]
+PROCEDURE_COLUMNS = [
+    "px_seq", "ssjczbm", "ssjczmc", "ssjczrq", "ssjb", "sz", "yz", "ez", "qkdj", "qkyhlb", "mzfs", "mzys",
+    "xb", "rysj_date", "cysj_date",
+    "px_attribute",        # 手术 / 介入治疗 / 操作 from the procedure_attributes list (NULL: unknown)
+    "code_in_table", "table_name",
+]
+
+DATASET_COLUMNS: dict[str, list[str]] = {
+    "discharges": KEYS + DISCHARGE_BASE + DISCHARGE_MONEY + FEE_COLS + DISCHARGE_DERIVED,
+    "diagnoses": KEYS + DIAGNOSIS_COLUMNS,
+    "procedures": KEYS + PROCEDURE_COLUMNS,
+}
+# For slot datasets: the sequence column that numbers the slot in the extract.
+SEQ_COLUMN = {"diagnoses": "dx_seq", "procedures": "px_seq"}
+# Columns each dataset needs from the warehouse table (checked before reading: a missing one is structural).
+SOURCE_COLUMNS = {
+    "discharges": KEYS + DISCHARGE_BASE + DISCHARGE_MONEY + FEE_COLS,
+    "diagnoses": KEYS + ["dx_seq", "qtzd", "jbdm", "rybq"],
+    "procedures": KEYS + ["px_seq", "ssjczbm", "ssjczmc", "ssjczrq", "ssjb", "sz", "yz", "ez", "qkdj",
+                          "qkyhlb", "mzfs", "mzys"],
+}
+
+
+@dataclass
+class Prepared:
+    frames: dict[str, pd.DataFrame]
+    months: list[dt.date]
+    structural: list[dict] = field(default_factory=list)   # {partition_month, check, detail}
+    code_table_version: str | None = None
+
+
+def _q(s: str) -> str:
+    return "'" + str(s).replace("'", "''") + "'"
+
+
+def _months_sql(months: list[dt.date] | None) -> str:
+    if months is None:
+        return "TRUE"
+    if not months:
+        return "FALSE"
+    return "partition_month IN (" + ", ".join(f"DATE {_q(m.isoformat())}" for m in months) + ")"
+
+
+def _table_columns(con, schema: str, table: str) -> set[str]:
+    rows = con.execute("SELECT column_name FROM information_schema.columns "
+                       "WHERE table_schema = ? AND table_name = ?", [schema, table]).fetchall()
+    return {r[0] for r in rows}
+
+
+def _register(con, name: str, df: pd.DataFrame) -> None:
+    try:
+        con.unregister(name)
+    except Exception:
+        pass
+    con.register(name, df)
+
+
+def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
+                   code_table: CodeTable | None = None, schema: str = "front_page",
+                   expectations_dir=None) -> Prepared:
+    """Read the partitions ``months`` (None = everything in the tables) into the three rule frames.
+
+    Missing tables/columns and empty partitions are returned as structural failures; the frames of a
+    dataset whose source columns are missing are empty (its rules are reported as not run).
+    """
+    L = load_code_lists(expectations_dir)
+    structural: list[dict] = []
+    where = _months_sql(months)
+
+    missing_any = False
+    for ds, cols in SOURCE_COLUMNS.items():
+        have = _table_columns(con, schema, ds)
+        if not have:
+            structural.append({"partition_month": None, "check": "missing_table",
+                               "detail": f"{schema}.{ds} does not exist"})
+            missing_any = True
+            continue
+        miss = [c for c in cols if c not in have]
+        if miss:
+            structural.append({"partition_month": None, "check": "missing_column",
+                               "detail": f"{schema}.{ds} lacks column(s) {', '.join(miss)}"})
+            missing_any = True
+    if missing_any:
+        return Prepared({ds: pd.DataFrame(columns=c) for ds, c in DATASET_COLUMNS.items()},
+                        list(months or []), structural, code_table.version if code_table else None)
+
+    if months is None:
+        months = [r[0] for r in con.execute(
+            f"SELECT DISTINCT partition_month FROM {schema}.discharges ORDER BY 1").fetchall()]
+    counts = dict(con.execute(f"SELECT partition_month, count(*) FROM {schema}.discharges WHERE {where} "
+                              "GROUP BY 1").fetchall())
+    for m in months:
+        if not counts.get(m):
+            structural.append({"partition_month": m, "check": "empty_partition",
+                               "detail": f"{schema}.discharges has no case for {m:%Y-%m}"})
+
+    # ---- lookups as relations
+    attrs = L["procedure_attributes"]
+    _register(con, "_qc_px_attr", pd.DataFrame({"code": list(attrs.values),
+                                                "attr": list(attrs.values.values())}, dtype=str))
+    if code_table is not None:
+        _register(con, "_qc_dx_table", code_table.dx)
+        _register(con, "_qc_px_table", code_table.px)
+        dx_tab_join = "LEFT JOIN _qc_dx_table ct ON ct.code = d.jbdm"
+        dx_tab_cols = ("CASE WHEN d.jbdm IS NULL THEN NULL ELSE ct.code IS NOT NULL END AS code_in_table, "
+                       "ct.name AS table_name")
+        px_tab_join = "LEFT JOIN _qc_px_table ct ON ct.code = p.ssjczbm"
+        px_tab_cols = ("CASE WHEN p.ssjczbm IS NULL THEN NULL ELSE ct.code IS NOT NULL END AS code_in_table, "
+                       "ct.name AS table_name")
+    else:
+        dx_tab_join = px_tab_join = ""
+        dx_tab_cols = px_tab_cols = "CAST(NULL AS BOOLEAN) AS code_in_table, CAST(NULL AS VARCHAR) AS table_name"
+
+    def rx(name: str, col: str) -> str:
+        return f"coalesce(regexp_matches({col}, {_q(L[name].regex)}), FALSE)"
+
+    items = [c.lower() for c in FEE_ITEMS]
+    fee_sel = ", ".join(f"CAST(coalesce({c}, 0) AS DOUBLE) AS {c}" for c in FEE_COLS)
+    item_sum = " + ".join(f"coalesce({c}, 0)" for c in items)
+    base_sel = ", ".join(f"d.{c}" for c in KEYS + DISCHARGE_BASE)
+
+    # Cases of the selected months (the age and stay dates are joined onto dx/px rows).
+    con.execute(f"""
+      CREATE OR REPLACE TEMP TABLE _qc_cases AS
+      SELECT d.*,
+        CASE WHEN csrq IS NOT NULL AND rysj IS NOT NULL AND csrq <= CAST(rysj AS DATE)
+               THEN date_diff('day', csrq, CAST(rysj AS DATE))
+             WHEN nl = 0 AND bzyzs_nl IS NOT NULL THEN bzyzs_nl
+             WHEN nl IS NOT NULL THEN nl * 365 END AS age_days
+      FROM {schema}.discharges d WHERE {where}""")
+    con.execute(f"""
+      CREATE OR REPLACE TEMP TABLE _qc_dx AS
+      SELECT d.discharge_id, d.partition_month, d.dx_seq, d.qtzd, d.jbdm, d.rybq
+      FROM {schema}.diagnoses d WHERE {where.replace('partition_month', 'd.partition_month')}""")
+    con.execute(f"""
+      CREATE OR REPLACE TEMP TABLE _qc_px AS
+      SELECT p.*, a.attr AS px_attribute
+      FROM {schema}.procedures p LEFT JOIN _qc_px_attr a ON a.code = p.ssjczbm
+      WHERE {where.replace('partition_month', 'p.partition_month')}""")
+
+    discharges = con.execute(f"""
+      WITH dxa AS (
+        SELECT discharge_id,
+               bool_or({rx('delivery_dx', 'jbdm')}) AS has_delivery_dx,
+               min(CASE WHEN {rx('delivery_dx', 'jbdm')} THEN jbdm END) AS delivery_code,
+               bool_or({rx('delivery_outcome_dx', 'jbdm')}) AS has_outcome_dx
+        FROM _qc_dx GROUP BY 1),
+      pxa AS (
+        SELECT discharge_id,
+               count(ssjczbm) AS px_code_count,
+               bool_or(mzfs IS NOT NULL) AS has_anaesthesia,
+               arg_min(ssjczbm, px_seq) FILTER (WHERE mzfs IS NOT NULL) AS first_anaesthesia_code,
+               bool_or(px_attribute = '手术') AS has_surgery_px,
+               arg_min(ssjczbm, px_seq) FILTER (WHERE px_attribute = '手术') AS first_surgery_code
+        FROM _qc_px GROUP BY 1)
+      SELECT {base_sel},
+        CAST(d.zfy AS DOUBLE) AS zfy, CAST(d.zfje AS DOUBLE) AS zfje, {fee_sel},
+        d.age_days,
+        CASE WHEN d.csrq IS NOT NULL AND d.rysj IS NOT NULL THEN
+          date_diff('year', d.csrq, CAST(d.rysj AS DATE))
+          - CASE WHEN (month(d.rysj), day(d.rysj)) < (month(d.csrq), day(d.csrq)) THEN 1 ELSE 0 END
+        END AS expected_nl,
+        CASE WHEN d.rysj IS NOT NULL AND d.cysj IS NOT NULL AND d.rysj <= d.cysj THEN
+          greatest(1, date_diff('day', CAST(d.rysj AS DATE), CAST(d.cysj AS DATE))) END AS expected_sjzyts,
+        CAST({item_sum} AS DOUBLE) AS fee_item_sum,
+        round(CAST(d.zfy - ({item_sum}) AS DOUBLE), 2) AS fee_sum_diff,
+        CAST(coalesce(d.maf, 0) + coalesce(d.ssf, 0) AS DOUBLE) AS maf_ssf,
+        {rx('neoplasm_dx', 'd.jbdm')} AS pdx_neoplasm,
+        {rx('metastatic_dx', 'd.jbdm')} AS pdx_metastatic,
+        {rx('injury_dx', 'd.jbdm')} AS pdx_injury,
+        nullif(regexp_extract(d.jbmm, '/([0-9])', 1), '') AS jbmm_behaviour,
+        coalesce(dxa.has_delivery_dx, FALSE) AS has_delivery_dx, dxa.delivery_code,
+        coalesce(dxa.has_outcome_dx, FALSE) AS has_outcome_dx,
+        coalesce(pxa.px_code_count, 0) AS px_code_count,
+        coalesce(pxa.has_anaesthesia, FALSE) AS has_anaesthesia,
+        coalesce(pxa.has_surgery_px, FALSE) AS has_surgery_px,
+        pxa.first_surgery_code, pxa.first_anaesthesia_code
+      FROM _qc_cases d
+      LEFT JOIN dxa USING (discharge_id) LEFT JOIN pxa USING (discharge_id)
+      ORDER BY d.partition_month, d.discharge_id""").df()
+
+    diagnoses = con.execute(f"""
+      SELECT d.discharge_id, d.partition_month, d.dx_seq, d.qtzd, d.jbdm, d.rybq, c.xb, c.nl, c.age_days,
+        (d.dx_seq > 0 AND d.jbdm IS NOT NULL AND d.jbdm = pd.jbdm) AS is_pdx_repeat,
+        (d.dx_seq > 0 AND d.jbdm IS NOT NULL AND row_number() OVER (
+            PARTITION BY d.discharge_id, d.jbdm, d.dx_seq > 0 ORDER BY d.dx_seq) > 1) AS is_dup_other,
+        {dx_tab_cols}
+      FROM _qc_dx d
+      JOIN _qc_cases c USING (discharge_id)
+      LEFT JOIN (SELECT discharge_id, jbdm FROM _qc_dx WHERE dx_seq = 0) pd USING (discharge_id)
+      {dx_tab_join}
+      ORDER BY d.partition_month, d.discharge_id, d.dx_seq""").df()
+
+    procedures = con.execute(f"""
+      SELECT p.discharge_id, p.partition_month, p.px_seq, p.ssjczbm, p.ssjczmc, p.ssjczrq, p.ssjb, p.sz,
+        p.yz, p.ez, p.qkdj, p.qkyhlb, p.mzfs, p.mzys, c.xb,
+        CAST(c.rysj AS DATE) AS rysj_date, CAST(c.cysj AS DATE) AS cysj_date, p.px_attribute,
+        {px_tab_cols}
+      FROM _qc_px p JOIN _qc_cases c USING (discharge_id)
+      {px_tab_join}
+      ORDER BY p.partition_month, p.discharge_id, p.px_seq""").df()
+
+    for t in ("_qc_cases", "_qc_dx", "_qc_px"):
+        con.execute(f"DROP TABLE IF EXISTS {t}")
+    frames = {"discharges": discharges, "diagnoses": diagnoses, "procedures": procedures}
+    for ds, df in frames.items():
+        # booleans as plain numpy bools (GX conditions compare them with == True)
+        for c in df.columns:
+            if str(df[c].dtype) == "boolean" and not df[c].isna().any():
+                df[c] = df[c].astype(bool)
+        df.reset_index(drop=True, inplace=True)
+        frames[ds] = df[DATASET_COLUMNS[ds]]
+    return Prepared(frames, list(months), structural, code_table.version if code_table else None)

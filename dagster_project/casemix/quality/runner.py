@@ -1,0 +1,502 @@
+"""Run the rule set with Great Expectations 1.x on the prepared frames; results as tables.
+
+- :func:`run_rules` — GX on the three frames (one suite per dataset, one validation per frame), returning
+  a :class:`QualityResult`: ``issues`` (one row per finding: discharge_id, rule_id, severity, field,
+  value, message …), ``summary`` (per partition month × rule: applicable, failed, rate, status) and
+  ``structural`` (whole-partition failures: missing table/column, empty partition, a rule that crashed).
+- :func:`check_partitions` — prepare + run for a set of partition months of a warehouse connection.
+- :func:`write_results` — replace those months in ``quality.qc_case_issues`` / ``quality.qc_rule_summary``.
+- :func:`build_data_docs` — GX Data Docs (HTML) for the last run, into a folder; returns ``index.html``.
+
+A case-level finding never drops a case: frames are not filtered, findings are rows of ``issues``.
+Whether a case can be *grouped* is decided by the grouper's pre-check model, not here.
+
+GX is imported lazily (it costs 7–10 s) and kept in one ephemeral context per process. GX results do not
+raise: each result's ``exception_info`` is read, and a crashed expectation is reported as structural with
+status ``error`` (never as "passed").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from casemix.quality import prepare as prep
+from casemix.quality.codelists import CodeTable, load_code_table
+from casemix.quality.rules import Check, Condition, RuleSet, load_ruleset, rule_sort_key
+
+log = logging.getLogger(__name__)
+
+ISSUE_COLUMNS = ["partition_month", "discharge_id", "zzjgdm", "bah", "zycs", "rule_id", "severity", "field",
+                 "value", "message", "message_en", "ruleset_version", "code_table_version"]
+SUMMARY_COLUMNS = ["partition_month", "rule_id", "severity", "family", "applicable", "failed", "rate",
+                   "status", "ruleset_version", "code_table_version"]
+DATE_COLUMNS = {"csrq", "ssjczrq", "rysj_date", "cysj_date", "partition_month"}
+TIMESTAMP_COLUMNS = {"rysj", "cysj"}
+MONEY_COLUMNS = set(prep.FEE_COLS) | {"zfy", "zfje", "fee_item_sum", "fee_sum_diff", "maf_ssf"}
+# Principal diagnosis fields as the extract names them (dx_seq 0); other slots are <CODE><n>.
+PRINCIPAL_DX_FIELDS = {"jbdm": "JBDM", "qtzd": "ZYZD", "rybq": "RYBQ"}
+DX_SLOT_COLUMNS = {"jbdm", "qtzd", "rybq"}
+PX_SLOT_COLUMNS = {"ssjczbm", "ssjczmc", "ssjczrq", "ssjb", "sz", "yz", "ez", "qkdj", "qkyhlb", "mzfs",
+                   "mzys"}
+
+
+@dataclass
+class QualityResult:
+    issues: pd.DataFrame
+    summary: pd.DataFrame
+    structural: list[dict]
+    ruleset_version: str
+    code_table_version: str | None
+    months: list[dt.date]
+    gx_results: dict = field(default_factory=dict, repr=False)   # dataset -> GX suite validation result
+    timings: dict = field(default_factory=dict)
+
+    @property
+    def blocking(self) -> bool:
+        """True when a whole-partition structural failure should block downstream assets."""
+        return any(s["check"] in ("missing_table", "missing_column", "empty_partition")
+                   for s in self.structural)
+
+
+# ------------------------------------------------------------------------------------------------- GX
+
+class _GX:
+    """One ephemeral GX context per process, with a pandas data source and one asset per dataset."""
+
+    _lock = threading.Lock()
+    _inst: "_GX | None" = None
+
+    def __init__(self) -> None:
+        import great_expectations as gx
+        import great_expectations.expectations as gxe
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+        from great_expectations.expectations.row_conditions import Column
+
+        self.gx, self.gxe, self.Column = gx, gxe, Column
+        self.ctx = gx.get_context(mode="ephemeral")
+        self.ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
+        self.ds = self.ctx.data_sources.add_pandas("casemix_quality")
+        self.batch_defs = {}
+        for name in prep.DATASET_COLUMNS:
+            asset = self.ds.add_dataframe_asset(name)
+            self.batch_defs[name] = asset.add_batch_definition_whole_dataframe(f"{name}_frame")
+        self.suites: dict[str, object] = {}
+
+    @classmethod
+    def get(cls) -> "_GX":
+        with cls._lock:
+            if cls._inst is None:
+                cls._inst = cls()
+            return cls._inst
+
+    def condition(self, conds: tuple[Condition, ...]):
+        if not conds:
+            return None
+        parts = []
+        for c in conds:
+            col = self.Column(c.column)
+            v = c.value
+            if c.op == "eq":
+                parts.append(col == v)
+            elif c.op == "ne":
+                parts.append(col != v)
+            elif c.op == "gt":
+                parts.append(col > v)
+            elif c.op == "ge":
+                parts.append(col >= v)
+            elif c.op == "lt":
+                parts.append(col < v)
+            elif c.op == "le":
+                parts.append(col <= v)
+            elif c.op == "in":
+                parts.append(col.is_in(v))
+            elif c.op == "not_in":
+                parts.append(col.is_not_in(v))
+            elif c.op == "is_null":
+                parts.append(col.is_null() if v else col.is_not_null())
+            elif c.op == "not_null":
+                parts.append(col.is_not_null() if v else col.is_null())
+        out = parts[0]
+        for p in parts[1:]:
+            out = out & p
+        return out
+
+    def suite(self, ruleset: RuleSet, dataset: str, checks: list[Check]):
+        name = f"casemix_{dataset}_{ruleset.version}_{len(checks)}_{abs(hash(tuple(c.key for c in checks)))}"
+        if name in self.suites:
+            return self.suites[name]
+        suite = self.gx.ExpectationSuite(name=name)
+        for c in checks:
+            cls = getattr(self.gxe, c.expectation)
+            kw = dict(c.kwargs)
+            cond = self.condition(c.conditions)
+            if cond is not None:
+                kw["row_condition"] = cond
+            rule = ruleset.parts(c.rule_id)[0]
+            suite.add_expectation(cls(**kw, meta={"casemix_check": c.key, "rule_id": c.rule_id,
+                                                   "severity": rule.severity, "title": rule.title}))
+        suite = self.ctx.suites.add(suite)
+        self.suites[name] = suite
+        return suite
+
+    def validate(self, dataset: str, suite, df: pd.DataFrame):
+        from great_expectations.validator.v1_validator import Validator
+
+        v = Validator(batch_definition=self.batch_defs[dataset], batch_parameters={"dataframe": df},
+                      result_format={"result_format": "COMPLETE"})
+        return v.validate_expectation_suite(suite)
+
+
+# ------------------------------------------------------------------------------------------- helpers
+
+def _mask(df: pd.DataFrame, conds: tuple[Condition, ...]) -> np.ndarray:
+    """The rows a condition selects, with pandas ``query`` semantics (as GX applies it)."""
+    m = np.ones(len(df), dtype=bool)
+    for c in conds:
+        s = df[c.column]
+        v = c.value
+        if c.op == "eq":
+            r = s == v
+        elif c.op == "ne":
+            r = s != v
+        elif c.op == "gt":
+            r = s > v
+        elif c.op == "ge":
+            r = s >= v
+        elif c.op == "lt":
+            r = s < v
+        elif c.op == "le":
+            r = s <= v
+        elif c.op == "in":
+            r = s.isin(v)
+        elif c.op == "not_in":
+            r = ~s.isin(v)
+        elif c.op == "is_null":
+            r = s.isna() if v else s.notna()
+        else:  # not_null
+            r = s.notna() if v else s.isna()
+        m &= np.asarray(r.fillna(False) if hasattr(r, "fillna") else r, dtype=bool)
+    return m
+
+
+def _fmt(values: pd.Series, column: str) -> pd.Series:
+    """Offending values as text, as a coder would type them."""
+    if len(values) == 0:
+        return pd.Series([], dtype=object)
+    s = values
+    if column in TIMESTAMP_COLUMNS:
+        out = pd.to_datetime(s).dt.strftime("%Y-%m-%d %H:%M:%S")
+    elif column in DATE_COLUMNS:
+        out = pd.to_datetime(s).dt.strftime("%Y-%m-%d")
+    elif s.dtype.kind == "b":
+        out = s.map({True: "true", False: "false"})
+    elif s.dtype.kind == "f":
+        if column in MONEY_COLUMNS:
+            out = s.map(lambda x: "" if pd.isna(x) else f"{x:.2f}")
+        else:
+            out = s.map(lambda x: "" if pd.isna(x) else (str(int(x)) if float(x).is_integer() else str(x)))
+    else:
+        out = s.astype(object).where(s.notna(), "").astype(str)
+    return out.fillna("").astype(object)
+
+
+def _fields(dataset: str, column: str, seq: np.ndarray | None) -> np.ndarray | str:
+    if dataset == "diagnoses" and column in DX_SLOT_COLUMNS:
+        base = column.upper()
+        return np.where(seq == 0, PRINCIPAL_DX_FIELDS[column],
+                        np.char.add(base, seq.astype(int).astype(str)))
+    if dataset == "procedures" and column in PX_SLOT_COLUMNS:
+        return np.char.add(column.upper(), seq.astype(int).astype(str))
+    return column.upper()
+
+
+def _empty_issues() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in ISSUE_COLUMNS})
+
+
+# ----------------------------------------------------------------------------------------------- run
+
+def run_rules(frames: dict[str, pd.DataFrame], ruleset: RuleSet | None = None,
+              code_table_version: str | None = None, months: list[dt.date] | None = None,
+              structural: list[dict] | None = None, only_rules: list[str] | None = None) -> QualityResult:
+    """GX on the prepared frames. ``code_table_version`` None means no code table is configured, so
+    rules that require one are reported ``not checked``."""
+    import time
+
+    ruleset = ruleset or load_ruleset()
+    structural = list(structural or [])
+    t0 = time.perf_counter()
+    gxh = _GX.get()
+    timings = {"gx_context": time.perf_counter() - t0}
+
+    cases = frames["discharges"]
+    case_index = pd.Index(cases["discharge_id"])
+    if months is None:
+        months = sorted({pd.Timestamp(m).date() for m in cases["partition_month"].dropna().unique()})
+    month_index = pd.Index([pd.Timestamp(m) for m in months])
+    case_month = month_index.get_indexer(pd.to_datetime(cases["partition_month"]))
+    n_cases, n_months = len(cases), len(months)
+    case_info = cases[["discharge_id", "partition_month", "zzjgdm", "bah", "zycs"]]
+    ctv = code_table_version
+
+    issues_parts: list[pd.DataFrame] = []
+    applicable: dict[str, np.ndarray] = {}      # rule_id -> bool per case
+    status: dict[str, str] = {}
+    gx_results = {}
+    missing_cols = {s["detail"] for s in structural if s["check"] in ("missing_table", "missing_column")}
+
+    for dataset in prep.DATASET_COLUMNS:
+        df = frames[dataset]
+        checks: list[Check] = []
+        for rule in ruleset.by_dataset(dataset):
+            if only_rules and rule.id not in only_rules:
+                continue
+            applicable.setdefault(rule.id, np.zeros(n_cases, dtype=bool))
+            if missing_cols:
+                status[rule.id] = "not run"
+                continue
+            if "code_table" in rule.requires and ctv is None:
+                status.setdefault(rule.id, "not checked")
+                continue
+            status.setdefault(rule.id, "checked")
+            checks.extend(rule.checks)
+        if not checks or df is None:
+            continue
+        df = df.reset_index(drop=True)
+        seq = df[prep.SEQ_COLUMN[dataset]].to_numpy() if dataset in prep.SEQ_COLUMN else None
+        if dataset == "discharges":
+            row_case = np.arange(len(df))
+        else:
+            row_case = case_index.get_indexer(df["discharge_id"])
+        t = time.perf_counter()
+        suite = gxh.suite(ruleset, dataset, checks)
+        res = gxh.validate(dataset, suite, df)
+        timings[f"gx_{dataset}"] = time.perf_counter() - t
+        gx_results[dataset] = res
+        by_key = {c.key: c for c in checks}
+        t = time.perf_counter()
+        for r in res.results:
+            key = (r.expectation_config.meta or {}).get("casemix_check")
+            c = by_key[key]
+            rule = next(p for p in ruleset.parts(c.rule_id) if p.dataset == dataset)
+            exc = r.exception_info or {}
+            if exc.get("raised_exception"):
+                status[c.rule_id] = "error"
+                structural.append({"partition_month": None, "check": "rule_error",
+                                   "detail": f"{c.rule_id} ({c.expectation} on {dataset}): "
+                                             f"{exc.get('exception_message')}"})
+                continue
+            # applicable rows: the condition, and (except null checks) a value in every checked column
+            m = _mask(df, c.conditions)
+            if not c.null_check:
+                for col in c.columns:
+                    m &= df[col].notna().to_numpy()
+            applicable[c.rule_id][row_case[m]] = True
+            idx = r.result.get("unexpected_index_list") or []
+            if not idx:
+                continue
+            idx = np.asarray(idx, dtype=np.int64)
+            vals = _fmt(df[c.value_column].iloc[idx].reset_index(drop=True), c.value_column)
+            fld = c.field or _fields(dataset, c.value_column, seq[idx] if seq is not None else None)
+            rows = row_case[idx]
+            part = case_info.iloc[rows].reset_index(drop=True).assign(
+                rule_id=c.rule_id, severity=rule.severity, field=fld, value=vals.to_numpy(),
+                message=rule.message_zh, message_en=rule.message_en)
+            issues_parts.append(part)
+        timings[f"collect_{dataset}"] = time.perf_counter() - t
+
+    if issues_parts:
+        issues = pd.concat(issues_parts, ignore_index=True)
+        issues = issues.drop_duplicates(["discharge_id", "rule_id", "field", "value"], ignore_index=True)
+    else:
+        issues = _empty_issues()
+    issues["ruleset_version"] = ruleset.version
+    issues["code_table_version"] = ctv
+    issues["_o"] = issues["rule_id"].map(rule_sort_key)
+    issues = issues.sort_values(["partition_month", "discharge_id", "_o", "field"], kind="stable")
+    issues = issues.drop(columns="_o").reset_index(drop=True)[ISSUE_COLUMNS]
+
+    # ---- summary: per month × rule, distinct cases
+    failed_case = {}
+    if len(issues):
+        ic = case_index.get_indexer(issues["discharge_id"])
+        for rid, pos in issues.groupby("rule_id").indices.items():
+            f = np.zeros(n_cases, dtype=bool)
+            f[ic[pos]] = True
+            failed_case[rid] = f
+    rows = []
+    valid_month = case_month >= 0
+    for rid in sorted(applicable, key=rule_sort_key):
+        part0 = ruleset.parts(rid)[0]
+        a = np.bincount(case_month[valid_month & applicable[rid]], minlength=n_months)
+        f = np.bincount(case_month[valid_month & failed_case.get(rid, np.zeros(n_cases, bool))],
+                        minlength=n_months)
+        st = status.get(rid, "checked")
+        for i, m in enumerate(months):
+            checked = st in ("checked", "error")
+            rows.append({
+                "partition_month": m, "rule_id": rid, "severity": part0.severity, "family": part0.family,
+                "applicable": int(a[i]) if checked else None,
+                "failed": int(f[i]) if checked else None,
+                "rate": (float(f[i]) / float(a[i]) if a[i] else None) if checked else None,
+                "status": st, "ruleset_version": ruleset.version, "code_table_version": ctv,
+            })
+    summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+    timings["total"] = time.perf_counter() - t0
+    return QualityResult(issues, summary, structural, ruleset.version, ctv, list(months), gx_results,
+                         timings)
+
+
+def check_partitions(con, months: list[dt.date] | None, ruleset: RuleSet | None = None,
+                     code_table: CodeTable | None | str = "env", schema: str = "front_page") -> QualityResult:
+    """Prepare the frames of ``months`` from ``con`` and run the rules (the pipeline and the CLI)."""
+    import time
+
+    ruleset = ruleset or load_ruleset()
+    if code_table == "env":
+        code_table = load_code_table()
+    t = time.perf_counter()
+    p = prep.prepare_frames(con, months, code_table, schema=schema, expectations_dir=ruleset.directory)
+    t_prep = time.perf_counter() - t
+    res = run_rules(p.frames, ruleset, p.code_table_version, p.months, p.structural)
+    res.timings["prepare"] = t_prep
+    return res
+
+
+# ------------------------------------------------------------------------------------------ persist
+
+def ensure_quality_schema(con) -> None:
+    con.execute("""
+      CREATE SCHEMA IF NOT EXISTS quality;
+      CREATE TABLE IF NOT EXISTS quality.qc_case_issues (
+        partition_month DATE, discharge_id VARCHAR, rule_id VARCHAR, severity VARCHAR, field VARCHAR,
+        value VARCHAR, message VARCHAR, message_en VARCHAR, ruleset_version VARCHAR,
+        code_table_version VARCHAR);
+      CREATE TABLE IF NOT EXISTS quality.qc_rule_summary (
+        partition_month DATE, rule_id VARCHAR, severity VARCHAR, family VARCHAR, applicable BIGINT,
+        failed BIGINT, rate DOUBLE, status VARCHAR, ruleset_version VARCHAR, code_table_version VARCHAR);
+    """)
+
+
+def write_results(con, months: list[dt.date], issues: pd.DataFrame, summary: pd.DataFrame) -> dict:
+    """Replace ``months`` in quality.qc_case_issues and quality.qc_rule_summary (delete + insert, one
+    transaction, idempotent). Rows of other months in the frames are rejected."""
+    ensure_quality_schema(con)
+    mset = {pd.Timestamp(m).date() for m in months}
+    for name, df in (("issues", issues), ("summary", summary)):
+        bad = {pd.Timestamp(m).date() for m in df["partition_month"].dropna().unique()} - mset
+        if bad:
+            raise ValueError(f"{name} holds months outside {sorted(mset)}: {sorted(bad)}")
+    ic = ["partition_month", "discharge_id", "rule_id", "severity", "field", "value", "message", "message_en",
+          "ruleset_version", "code_table_version"]
+    iss = issues[ic].copy()
+    summ = summary[SUMMARY_COLUMNS].copy()
+    for d in (iss, summ):
+        d["partition_month"] = pd.to_datetime(d["partition_month"]).dt.date
+    m_list = ", ".join(f"DATE '{m.isoformat()}'" for m in sorted(mset)) or "NULL"
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"DELETE FROM quality.qc_case_issues WHERE partition_month IN ({m_list})")
+        con.execute(f"DELETE FROM quality.qc_rule_summary WHERE partition_month IN ({m_list})")
+        con.register("_qc_iss", iss)
+        con.register("_qc_sum", summ)
+        con.execute(f"INSERT INTO quality.qc_case_issues SELECT {', '.join(ic)} FROM _qc_iss")
+        con.execute(f"INSERT INTO quality.qc_rule_summary SELECT {', '.join(SUMMARY_COLUMNS)} FROM _qc_sum")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for n in ("_qc_iss", "_qc_sum"):
+            try:
+                con.unregister(n)
+            except Exception:
+                pass
+    return {"issues": len(iss), "summary_rows": len(summ)}
+
+
+# ----------------------------------------------------------------------------------------- data docs
+
+def _slim(result) -> object:
+    """A copy of a suite result without the full unexpected lists (Data Docs show the partial ones)."""
+    import copy
+
+    out = copy.copy(result)
+    new = []
+    for r in result.results:
+        rr = copy.copy(r)
+        rr.result = {k: v for k, v in (r.result or {}).items()
+                     if k not in ("unexpected_list", "unexpected_index_list", "unexpected_index_query")}
+        new.append(rr)
+    out.results = new
+    return out
+
+
+def build_data_docs(result: QualityResult, folder: str | Path, site_name: str = "casemix_quality") -> Path:
+    """Write GX Data Docs for ``result`` into ``folder`` (rebuilt from scratch); return index.html."""
+    import datetime as _dt
+    import shutil
+
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier, ValidationResultIdentifier)
+
+    gxh = _GX.get()
+    folder = Path(folder).resolve()
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    ctx = gxh.ctx
+    sites = ctx.get_config().data_docs_sites or {}
+    if site_name in sites:
+        ctx.delete_data_docs_site(site_name)
+    ctx.add_data_docs_site(site_name=site_name, site_config={
+        "class_name": "SiteBuilder",
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(folder)},
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+    })
+    store = ctx.validation_results_store
+    run_id = RunIdentifier(run_name=f"quality {result.ruleset_version}",
+                           run_time=_dt.datetime.now(_dt.timezone.utc))
+    ids = []
+    for dataset, res in result.gx_results.items():
+        suite_id = ExpectationSuiteIdentifier(name=res.suite_name)
+        vid = ValidationResultIdentifier(expectation_suite_identifier=suite_id, run_id=run_id,
+                                         batch_identifier=f"{dataset}")
+        store.set(vid, _slim(res))
+        ids.append(vid)
+    ctx.build_data_docs(site_names=[site_name])
+    index = folder / "index.html"
+    if not index.exists():
+        raise RuntimeError(f"GX did not write {index}")
+    return index
+
+
+# ------------------------------------------------------------------------------------------ summary text
+
+def format_summary(summary: pd.DataFrame) -> str:
+    """Per-rule totals over all months, one line per rule (for the terminal)."""
+    if summary.empty:
+        return "(no rules run)"
+    g = summary.groupby(["rule_id", "severity", "status"], sort=False, dropna=False).agg(
+        applicable=("applicable", lambda s: None if s.isna().all() else int(s.sum())),
+        failed=("failed", lambda s: None if s.isna().all() else int(s.sum()))).reset_index()
+    g["_o"] = g["rule_id"].map(rule_sort_key)
+    g = g.sort_values("_o")
+    lines = [f"{'rule':<10} {'sev':<3} {'applicable':>10} {'failed':>8} {'rate':>8}  status"]
+    for r in g.itertuples():
+        if r.applicable is None or pd.isna(r.applicable):
+            lines.append(f"{r.rule_id:<10} {r.severity:<3} {'-':>10} {'-':>8} {'-':>8}  {r.status}")
+        else:
+            rate = f"{100.0 * r.failed / r.applicable:.2f}%" if r.applicable else "-"
+            lines.append(f"{r.rule_id:<10} {r.severity:<3} {int(r.applicable):>10} {int(r.failed):>8} "
+                         f"{rate:>8}  {r.status}")
+    return "\n".join(lines)
