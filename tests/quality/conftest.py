@@ -131,3 +131,26 @@ def run(ruleset, gx_loaded):
 
 
 __all__ = ["clean_case", "build_db", "MONTH", "FEE_ITEMS", "FEE_SUB_ITEMS"]
+
+
+def to_extract_rows(cases: list[dict]) -> "pd.DataFrame":
+    """Hand-made cases as the wide HQMS extract (canonical pinyin header, every value a string)."""
+    from casemix.layout import hqms_header
+
+    header = hqms_header()
+    rows = []
+    for c in cases:
+        r = {h: "" for h in header}
+        for k, v in c.items():
+            if k in ("dx", "px", "discharge_id"):
+                continue
+            if k in r:
+                r[k] = "" if v is None else str(v)
+        (r["ZYZD"], r["JBDM"], r["RYBQ"]) = ("" if v is None else v for v in c["dx"][0])
+        for n, (name, code, rybq) in enumerate(c["dx"][1:], start=1):
+            r[f"QTZD{n}"], r[f"JBDM{n}"], r[f"RYBQ{n}"] = name or "", code or "", rybq or ""
+        for n, p in enumerate(c["px"], start=1):
+            for k, v in p.items():
+                r[f"{k}{n}"] = "" if v is None else str(v)
+        rows.append(r)
+    return pd.DataFrame(rows, columns=header)
