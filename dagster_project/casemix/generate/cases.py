@@ -413,40 +413,47 @@ def build_cases(cat: Catalog, roster: Roster, sched: Schedule, seed: int, dx_slo
     qk_k = list(profiles.VALUES["QKDJ"])
     yh_k = list(profiles.VALUES["QKYHLB"])
     slot_cols: dict[str, list] = {f: [] for f in PX_SLOT_FIELDS}
+    ssjb_or = np.array([ssjb_voc.index(k) for k in ssjb_k])
     for j in range(px_slots):
-        pj = px[:, j]
-        on = has_px[:, j]
-        orj, ivj = slot_or[:, j], slot_interv[:, j]
-        off = first if j == 0 else 1 + np.floor(r_misc.random(n) * np.maximum(los, 1)).astype(np.int64)
-        off = np.clip(off, np.minimum(1, los), los)
-        pdate = adm_date + off * DAY
-        _, s_or = _choice(r_misc, profiles.VALUES["SSJB_OR"], n)
-        ssjb = np.where(orj, np.array([ssjb_voc.index(k) for k in ssjb_k])[s_or],
-                        np.where(ivj, 1 + (r_misc.random(n) < 0.5), 0))
-        u = r_misc.random(n)
-        g3 = r_misc.integers(0, 3, n)
-        mzf = np.where(orj, np.where(obst, np.where(u < 0.85, 3 + g3, g3),
+        rows = np.flatnonzero(has_px[:, j])       # draw only for the cases with a procedure here
+        m = len(rows)
+        pos = np.full(n, -1, np.int64)
+        pos[rows] = np.arange(m)
+        orj, ivj = slot_or[rows, j], slot_interv[rows, j]
+        lr = los[rows]
+        off = first[rows] if j == 0 else 1 + np.floor(r_misc.random(m) * np.maximum(lr, 1)).astype(np.int64)
+        off = np.clip(off, np.minimum(1, lr), lr)
+        pdate = adm_date[rows] + off * DAY
+        _, s_or = _choice(r_misc, profiles.VALUES["SSJB_OR"], m)
+        ssjb = np.where(orj, ssjb_or[s_or], np.where(ivj, 1 + (r_misc.random(m) < 0.5), 0))
+        u = r_misc.random(m)
+        g3 = r_misc.integers(0, 3, m)
+        mzf = np.where(orj, np.where(obst[rows], np.where(u < 0.85, 3 + g3, g3),
                                      np.where(u < 0.75, g3, np.where(u < 0.9, 3 + g3, 6 + g3))), 6 + g3)
-        general_anaes |= anaes[:, j] & (mzf < 3)
-        _, qk = _choice(r_misc, profiles.VALUES["QKDJ"], n)
-        _, yh = _choice(r_misc, profiles.VALUES["QKYHLB"], n)
+        an = orj | ivj
+        general_anaes[rows] |= an & (mzf < 3)
+        _, qk = _choice(r_misc, profiles.VALUES["QKDJ"], m)
+        _, yh = _choice(r_misc, profiles.VALUES["QKYHLB"], m)
         qk = np.where(orj, qk, qk_k.index("1"))
         yh = np.where(orj, yh, yh_k.index("1"))
-        sz = np.where(r_misc.random(n) < 0.6, zrys, zzys)
-        yz = np.where(r_misc.random(n) < 0.5, zzys, zyys)
-        ez = np.where(orj & (r_misc.random(n) < 0.6), zyys, -1)
-        team = orj | ivj
-        slot_cols["SSJCZBM"].append(_take(px_code, pj))
-        slot_cols["SSJCZMC"].append(_take(px_name, pj))
-        slot_cols["SSJCZRQ"].append(_date(pdate, mask=~on))
-        slot_cols["SSJB"].append(_take(ssjb_voc, ssjb, mask=~on))
-        slot_cols["SZ"].append(_take(st_names, sz, mask=~on))
-        slot_cols["YZ"].append(_take(st_names, yz, mask=~team))
-        slot_cols["EZ"].append(_take(st_names, ez, mask=~team))
-        slot_cols["QKDJ"].append(_take(qk_k, qk, mask=~anaes[:, j]))
-        slot_cols["QKYHLB"].append(_take(yh_k, yh, mask=~anaes[:, j]))
-        slot_cols["MZFS"].append(_take(mz_voc, mzf, mask=~anaes[:, j]))
-        slot_cols["MZYS"].append(_take(st_names, mzys, mask=~anaes[:, j]))
+        sz = np.where(r_misc.random(m) < 0.6, zrys[rows], zzys[rows])
+        yz = np.where(an, np.where(r_misc.random(m) < 0.5, zzys[rows], zyys[rows]), -1)
+        ez = np.where(orj & (r_misc.random(m) < 0.6), zyys[rows], -1)
+
+        def expand(sub: pa.Array) -> pa.Array:
+            return _take(sub, pos)
+
+        slot_cols["SSJCZBM"].append(_take(px_code, px[:, j]))
+        slot_cols["SSJCZMC"].append(_take(px_name, px[:, j]))
+        slot_cols["SSJCZRQ"].append(expand(_date(pdate)))
+        slot_cols["SSJB"].append(expand(_take(ssjb_voc, ssjb)))
+        slot_cols["SZ"].append(expand(_take(st_names, sz)))
+        slot_cols["YZ"].append(expand(_take(st_names, yz)))
+        slot_cols["EZ"].append(expand(_take(st_names, ez)))
+        slot_cols["QKDJ"].append(expand(_take(qk_k, qk, mask=~an)))
+        slot_cols["QKYHLB"].append(expand(_take(yh_k, yh, mask=~an)))
+        slot_cols["MZFS"].append(expand(_take(mz_voc, mzf, mask=~an)))
+        slot_cols["MZYS"].append(expand(_take(st_names, mzys[rows], mask=~an)))
     has_anaes = anaes.any(axis=1)
     _tick("procedures")
 
@@ -500,8 +507,10 @@ def build_cases(cat: Catalog, roster: Roster, sched: Schedule, seed: int, dx_slo
     }
     for k in ("ZFY", "ZFJE", *FEE_ITEMS, *FEE_SUB_ITEMS):
         fixed[k] = _cents(cents[k])
-    ro_k, ro = _choice(r_misc, profiles.VALUES["RYBQ_OTHER"], n * dx_slots)
-    ro = ro.reshape(n, dx_slots)
+    filled = cl.dx >= 0
+    ro_k, ro_f = _choice(r_misc, profiles.VALUES["RYBQ_OTHER"], int(filled.sum()))
+    ro = np.full((n, dx_slots), -1, np.int64)
+    ro[filled] = ro_f
     for j in range(dx_slots):
         dj = cl.dx[:, j]
         fixed[f"QTZD{j + 1}"] = _take(dx_name, dj)
