@@ -3,7 +3,6 @@ extracts themselves: severity from the scheme's CC/MCC and exclusion tables, sur
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 

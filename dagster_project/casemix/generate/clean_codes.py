@@ -12,8 +12,6 @@ arrays, so the per-case work is an integer lookup.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
@@ -139,5 +137,3 @@ def procedure_flags(codes) -> pd.DataFrame:
     api = _quality_api()
     return api.px_flags(codes) if api else px_flags(codes)
 
-
-_RE_PX = re.compile(r"\d{2}\.")
