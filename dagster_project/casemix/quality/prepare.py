@@ -148,6 +148,9 @@ def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
                                "detail": f"{schema}.{ds} lacks column(s) {', '.join(miss)}"})
             missing_any = True
     if missing_any:
+        if months is None and "partition_month" in _table_columns(con, schema, "discharges"):
+            months = [r[0] for r in con.execute(
+                f"SELECT DISTINCT partition_month FROM {schema}.discharges ORDER BY 1").fetchall()]
         return Prepared({ds: pd.DataFrame(columns=c) for ds, c in DATASET_COLUMNS.items()},
                         list(months or []), structural, code_table.version if code_table else None)
 
@@ -275,6 +278,5 @@ def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
         for c in df.columns:
             if str(df[c].dtype) == "boolean" and not df[c].isna().any():
                 df[c] = df[c].astype(bool)
-        df.reset_index(drop=True, inplace=True)
-        frames[ds] = df[DATASET_COLUMNS[ds]]
+        frames[ds] = df[DATASET_COLUMNS[ds]].reset_index(drop=True)
     return Prepared(frames, list(months), structural, code_table.version if code_table else None)
