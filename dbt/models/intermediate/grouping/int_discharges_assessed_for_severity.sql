@@ -3,56 +3,53 @@
     in the exclusion table it names (cc_exclusions); a null table (无) always counts. A secondary equal to
     the principal diagnosis is ignored. Dagger/asterisk codes: the whole code is looked up first, then the
     dagger part (for the secondary on the MCC/CC lists and for the principal in the exclusion table).
-    Grain: discharge_id x scheme_version (valid, mappable cases). -#}
+    Grain: discharge_key x scheme_version (valid, mappable cases). -#}
 
 with cases as (
-    select s.discharge_id, s.scheme_version, p.pdx_code, p.pdx_dagger_code
+    select s.discharge_key, s.scheme_version, p.pdx_code, p.pdx_dagger_code
     from {{ ref('int_discharges_joined_to_schemes') }} as s
-    join {{ ref('int_discharges_prechecked') }} as p on p.discharge_id = s.discharge_id
+    join {{ ref('int_discharges_prechecked') }} as p on p.discharge_key = s.discharge_key
     where p.is_valid_for_grouping and s.scheme_version is not null
 ),
 
 secondaries as (
-    select i.discharge_id, i.seq, i.code, i.dagger_code
-    from {{ ref('int_grouper_inputs_mapped') }} as i
-    where i.code_type = 'dx' and i.seq >= 1 and i.code is not null
+    select c.discharge_key, c.scheme_version, c.pdx_code, c.pdx_dagger_code, i.seq, i.code, i.dagger_code
+    from cases as c
+    join {{ ref('int_grouper_inputs_mapped') }} as i
+        on i.discharge_key = c.discharge_key and i.code <> c.pdx_code
+    where i.code_type = 'dx' and i.seq >= 1
 ),
 
+-- whole code first; the dagger part only when the whole code is on neither list
 cc_hits as (
-    select c.discharge_id, c.scheme_version, c.pdx_code, c.pdx_dagger_code, d.seq, d.code,
-           1 as form_rank, k.dx_code, k.cc_level, k.exclusion_table
-    from cases as c
-    join secondaries as d on d.discharge_id = c.discharge_id and d.code <> c.pdx_code
-    join {{ source('scheme', 'cc_codes') }} as k on k.scheme_version = c.scheme_version and k.dx_code = d.code
+    select d.discharge_key, d.scheme_version, d.pdx_code, d.pdx_dagger_code, d.seq, d.code,
+           k.dx_code, k.cc_level, k.exclusion_table
+    from secondaries as d
+    join {{ source('scheme', 'cc_codes') }} as k on k.scheme_version = d.scheme_version and k.dx_code = d.code
     union all
-    select c.discharge_id, c.scheme_version, c.pdx_code, c.pdx_dagger_code, d.seq, d.code,
-           2 as form_rank, k.dx_code, k.cc_level, k.exclusion_table
-    from cases as c
-    join secondaries as d on d.discharge_id = c.discharge_id and d.code <> c.pdx_code
+    select d.discharge_key, d.scheme_version, d.pdx_code, d.pdx_dagger_code, d.seq, d.code,
+           k.dx_code, k.cc_level, k.exclusion_table
+    from secondaries as d
     join {{ source('scheme', 'cc_codes') }} as k
-        on k.scheme_version = c.scheme_version and k.dx_code = d.dagger_code
-),
-
-best_hits as (
-    select
-        h.*,
-        min(form_rank) over (partition by discharge_id, scheme_version, seq) as best_rank
-    from cc_hits as h
+        on k.scheme_version = d.scheme_version and k.dx_code = d.dagger_code
+    where d.dagger_code is not null
+      and not exists (
+          select 1 from {{ source('scheme', 'cc_codes') }} as w
+          where w.scheme_version = d.scheme_version and w.dx_code = d.code)
 ),
 
 judged as (
     select
-        h.discharge_id, h.scheme_version, h.seq, h.code, h.dx_code, h.cc_level, h.exclusion_table,
+        h.discharge_key, h.scheme_version, h.seq, h.code, h.dx_code, h.cc_level, h.exclusion_table,
         (e1.pdx_code is not null or e2.pdx_code is not null)                as is_excluded_by_pdx,
         coalesce(e1.pdx_code, e2.pdx_code)                                  as excluding_pdx
-    from best_hits as h
+    from cc_hits as h
     left join {{ source('scheme', 'cc_exclusions') }} as e1
         on e1.scheme_version = h.scheme_version and e1.exclusion_table = h.exclusion_table
        and e1.pdx_code = h.pdx_code
     left join {{ source('scheme', 'cc_exclusions') }} as e2
         on e2.scheme_version = h.scheme_version and e2.exclusion_table = h.exclusion_table
        and e2.pdx_code = h.pdx_dagger_code
-    where h.form_rank = h.best_rank
 ),
 
 described as (
@@ -70,7 +67,7 @@ described as (
 
 summary as (
     select
-        discharge_id, scheme_version,
+        discharge_key, scheme_version,
         min(case when not is_excluded_by_pdx then level_rank end)          as best_level,
         -- the deciding secondary (best level, first slot), the first excluded one, and how many others
         {{ grouper_arg_min('case when not is_excluded_by_pdx then cc_text end',
@@ -82,11 +79,11 @@ summary as (
         count(*)                                                           as hit_count,
         sum(case when is_excluded_by_pdx then 1 else 0 end)                as excluded_count
     from described
-    group by discharge_id, scheme_version
+    group by discharge_key, scheme_version
 )
 
 select
-    c.discharge_id,
+    c.discharge_key,
     c.scheme_version,
     case s.best_level when 1 then 'MCC' when 2 then 'CC' else 'none' end   as severity_level,
     case s.best_level when 1 then '严重程度 MCC' when 2 then '严重程度 CC' else '严重程度 无' end
@@ -100,4 +97,4 @@ select
                         ~ " - (case when s.excluded_text is null then 0 else 1 end) as varchar)"
                         ~ " || ' 个 MCC/CC 其他诊断' end"]) }} end                as severity_trace
 from cases as c
-left join summary as s on s.discharge_id = c.discharge_id and s.scheme_version = c.scheme_version
+left join summary as s on s.discharge_key = c.discharge_key and s.scheme_version = c.scheme_version

@@ -1,4 +1,4 @@
-{#- The MDC and ADRG of each case. Grain: discharge_id x scheme_version (valid, mappable cases).
+{#- The MDC and ADRG of each case. Grain: discharge_key x scheme_version (valid, mappable cases).
 
     Inside each candidate MDC (int_discharges_assigned_to_mdc) the ADRGs are tried in this order:
       1. surgical ADRGs in file order (ppx_in looks at procedure slot 1; any_px_in — 同时包含 /
@@ -24,24 +24,25 @@ with candidates as (
 
 cases as (
     select
-        s.discharge_id,
+        s.discharge_key,
         s.scheme_version,
         p.age_days,
         p.birth_weight_g,
         p.vent_hours
     from {{ ref('int_discharges_joined_to_schemes') }} as s
-    join {{ ref('int_discharges_prechecked') }} as p on p.discharge_id = s.discharge_id
+    join {{ ref('int_discharges_prechecked') }} as p on p.discharge_key = s.discharge_key
     where p.is_valid_for_grouping and s.scheme_version is not null
 ),
 
 inputs as (
-    select * from {{ ref('int_grouper_inputs_mapped') }}
+    select discharge_key, code_type, seq, code, dagger_code
+    from {{ ref('int_grouper_inputs_mapped') }}
 ),
 
 case_codes as (
-    select discharge_id, code_type, seq, code, 1 as form_rank from inputs where code is not null
+    select discharge_key, code_type, seq, code, 1 as form_rank from inputs where code is not null
     union all
-    select discharge_id, code_type, seq, dagger_code as code, 2 as form_rank
+    select discharge_key, code_type, seq, dagger_code as code, 2 as form_rank
     from inputs where dagger_code is not null
 ),
 
@@ -50,20 +51,33 @@ list_codes as (
 ),
 
 conditions as (
-    select c.*, a.mdc_code
+    select
+        c.*,
+        a.mdc_code,
+        c.cond_type in ('pdx_in', 'ppx_in', 'any_px_in', 'any_dx_in')       as is_positive_list
     from {{ source('scheme', 'adrg_conditions') }} as c
     join {{ source('scheme', 'adrgs') }} as a
         on a.scheme_version = c.scheme_version and a.adrg_code = c.adrg_code
 ),
 
--- case codes found in the lists of the ADRGs of the case's candidate MDCs
+-- per alternative: how many positive list conditions, and whether it has any other condition
+alts as (
+    select
+        scheme_version, mdc_code, adrg_code, alt_no,
+        sum(case when is_positive_list then 1 else 0 end)                   as positive_list_conds,
+        sum(case when is_positive_list then 0 else 1 end)                   as other_conds
+    from conditions
+    group by scheme_version, mdc_code, adrg_code, alt_no
+),
+
+-- case codes found in the lists of the ADRGs of the case's candidate MDCs (joined on the MDC key)
 hits as (
     select
-        k.discharge_id, k.scheme_version, k.mdc_code,
+        k.discharge_key, k.scheme_version, k.mdc_code,
         l.adrg_code, l.alt_no, l.cond_no, l.cond_type,
         c.code, c.seq, c.form_rank
     from candidates as k
-    join case_codes as c on c.discharge_id = k.discharge_id
+    join case_codes as c on c.discharge_key = k.discharge_key
     join list_codes as l
         on l.scheme_version = k.scheme_version
        and l.mdc_code = k.mdc_code
@@ -76,57 +90,65 @@ hits as (
 
 cond_hits as (
     select
-        discharge_id, scheme_version, mdc_code, adrg_code, alt_no, cond_no,
+        discharge_key, scheme_version, mdc_code, adrg_code, alt_no, cond_no,
         min(cond_type)                                                      as cond_type,
         min(form_rank)                                                      as form_rank,
         {{ grouper_arg_min('code', 'form_rank * 1000 + seq') }}             as hit_code,
         min(seq)                                                            as hit_seq
     from hits
-    group by discharge_id, scheme_version, mdc_code, adrg_code, alt_no, cond_no
+    group by discharge_key, scheme_version, mdc_code, adrg_code, alt_no, cond_no
 ),
 
--- alternatives without a positive list condition (全部手术, WJ1, ZZ1 …): tried in every candidate MDC
-listfree_alts as (
-    select scheme_version, mdc_code, adrg_code, alt_no
-    from conditions
-    group by scheme_version, mdc_code, adrg_code, alt_no
-    having sum(case when cond_type in ('pdx_in', 'ppx_in', 'any_px_in', 'any_dx_in') then 1 else 0 end) = 0
-),
-
-candidate_alts as (
-    select distinct discharge_id, scheme_version, mdc_code, adrg_code, alt_no
+alt_hits as (
+    select
+        discharge_key, scheme_version, mdc_code, adrg_code, alt_no,
+        sum(case when cond_type = 'not_any_px_in' then 0 else 1 end)        as positive_hits,
+        sum(case when cond_type = 'not_any_px_in' then 1 else 0 end)        as negative_hits,
+        min(case when cond_type = 'pdx_in' then form_rank end)              as pdx_form_rank
     from cond_hits
-    where cond_type in ('pdx_in', 'ppx_in', 'any_px_in', 'any_dx_in')
-    union
-    select k.discharge_id, k.scheme_version, k.mdc_code, a.adrg_code, a.alt_no
+    group by discharge_key, scheme_version, mdc_code, adrg_code, alt_no
+),
+
+-- alternatives whose positive list conditions all hold (or that have none: 全部手术, WJ1, ZZ1 …)
+list_passed as (
+    select h.*, a.other_conds
+    from alt_hits as h
+    join alts as a
+        on a.scheme_version = h.scheme_version and a.adrg_code = h.adrg_code and a.alt_no = h.alt_no
+    where h.positive_hits = a.positive_list_conds and a.positive_list_conds > 0
+    union all
+    select
+        k.discharge_key, k.scheme_version, k.mdc_code, a.adrg_code, a.alt_no,
+        0 as positive_hits, coalesce(h.negative_hits, 0) as negative_hits, cast(null as integer) as pdx_form_rank,
+        a.other_conds
     from candidates as k
-    join listfree_alts as a on a.scheme_version = k.scheme_version and a.mdc_code = k.mdc_code
+    join alts as a on a.scheme_version = k.scheme_version and a.mdc_code = k.mdc_code
+    left join alt_hits as h
+        on h.discharge_key = k.discharge_key and h.scheme_version = k.scheme_version
+       and h.adrg_code = a.adrg_code and h.alt_no = a.alt_no
+    where a.positive_list_conds = 0
 ),
 
 -- operating-room procedures of each case (any slot), per scheme
 or_slots as (
-    select i.discharge_id, o.scheme_version, i.seq, i.code
+    select i.discharge_key, o.scheme_version, i.seq, i.code
     from inputs as i
     join {{ source('scheme', 'or_procedures') }} as o on o.px_code = i.code
     where i.code_type = 'px'
 ),
 
 or_summary as (
-    select
-        discharge_id, scheme_version,
-        {{ grouper_arg_min('code', 'seq') }}                                as first_or_code
+    select discharge_key, scheme_version, {{ grouper_arg_min('code', 'seq') }} as first_or_code
     from or_slots
-    group by discharge_id, scheme_version
+    group by discharge_key, scheme_version
 ),
 
-evaluated as (
+-- the other conditions, evaluated only for alternatives whose list conditions hold
+others as (
     select
-        a.discharge_id, a.scheme_version, a.mdc_code, a.adrg_code, a.alt_no,
-        c.cond_no, c.cond_type, c.list_id,
-        h.form_rank,
+        p.discharge_key, p.scheme_version, p.mdc_code, p.adrg_code, p.alt_no, c.cond_no,
         case
-            when c.cond_type in ('pdx_in', 'ppx_in', 'any_px_in', 'any_dx_in') then h.cond_no is not null
-            when c.cond_type = 'not_any_px_in' then h.cond_no is null
+            when c.cond_type = 'not_any_px_in' then p.negative_hits = 0
             when c.cond_type = 'or_proc_any' then o.first_or_code is not null
             when c.cond_type = 'no_or_proc' then o.first_or_code is null
             when c.cond_type = 'attr_range' then
@@ -138,12 +160,6 @@ evaluated as (
             else false
         end                                                                 as is_met,
         case c.cond_type
-            when 'pdx_in' then '主要诊断 ' || h.hit_code
-                               || case when h.form_rank = 2 then '(剑号部分)' else '' end || ' ∈ ' || c.list_id
-            when 'ppx_in' then '主要手术 ' || h.hit_code || ' ∈ ' || c.list_id
-            when 'any_px_in' then '手术 ' || h.hit_code || '(第' || cast(h.hit_seq as varchar) || '位) ∈ '
-                                  || c.list_id
-            when 'any_dx_in' then '诊断 ' || h.hit_code || ' ∈ ' || c.list_id
             when 'not_any_px_in' then '无手术 ∈ ' || c.list_id
             when 'or_proc_any' then '有手术室手术 ' || o.first_or_code
             when 'no_or_proc' then '无手术室手术'
@@ -154,51 +170,51 @@ evaluated as (
                         else ' ' || {{ grouper_num_text(attr_value) }} end
                 || ' ∈ [' || coalesce({{ grouper_num_text('c.min_value') }}, '-∞') || ', '
                 || coalesce({{ grouper_num_text('c.max_value') }}, '∞') || ')'
-            when 'mdc_pdx' then '主要诊断在 MDC' || a.mdc_code || ' 主诊表'
+            when 'mdc_pdx' then '主要诊断在 MDC' || p.mdc_code || ' 主诊表'
             when 'min_body_regions' then '诊断涉及 ' || cast(k.body_region_count as varchar) || ' 个部位 ≥ '
                                          || {{ grouper_num_text('c.min_value') }}
             else c.cond_type
         end                                                                 as cond_text
-    from candidate_alts as a
+    from list_passed as p
     join conditions as c
-        on c.scheme_version = a.scheme_version and c.adrg_code = a.adrg_code and c.alt_no = a.alt_no
+        on c.scheme_version = p.scheme_version and c.adrg_code = p.adrg_code and c.alt_no = p.alt_no
+       and not c.is_positive_list
     join candidates as k
-        on k.discharge_id = a.discharge_id and k.scheme_version = a.scheme_version and k.mdc_code = a.mdc_code
-    left join cond_hits as h
-        on h.discharge_id = a.discharge_id and h.scheme_version = a.scheme_version
-       and h.mdc_code = a.mdc_code and h.adrg_code = a.adrg_code and h.alt_no = a.alt_no
-       and h.cond_no = c.cond_no
-    left join or_summary as o on o.discharge_id = a.discharge_id and o.scheme_version = a.scheme_version
-    left join cases as cv on cv.discharge_id = a.discharge_id and cv.scheme_version = a.scheme_version
+        on k.discharge_key = p.discharge_key and k.scheme_version = p.scheme_version and k.mdc_code = p.mdc_code
+    left join or_summary as o on o.discharge_key = p.discharge_key and o.scheme_version = p.scheme_version
+    left join cases as cv on cv.discharge_key = p.discharge_key and cv.scheme_version = p.scheme_version
+    where p.other_conds > 0
+),
+
+others_passed as (
+    select discharge_key, scheme_version, adrg_code, alt_no
+    from others
+    group by discharge_key, scheme_version, adrg_code, alt_no
+    having min(case when is_met then 1 else 0 end) = 1
 ),
 
 matched_alts as (
-    select
-        e.discharge_id, e.scheme_version, e.mdc_code, e.adrg_code, e.alt_no,
-        min(case when e.cond_type = 'pdx_in' then e.form_rank end)          as pdx_form_rank,
-        {#- the conditions' texts in cond_no order without an ordered aggregate (cond_no <= 8, see the
-            source test on adrg_conditions) -#}
-        concat_ws('，'
-        {%- for n in range(1, 9) %}, max(case when e.cond_no = {{ n }} then e.cond_text end){% endfor %}
-        )                                                                   as rule_text
-    from evaluated as e
-    group by e.discharge_id, e.scheme_version, e.mdc_code, e.adrg_code, e.alt_no
-    having min(case when e.is_met then 1 else 0 end) = 1
+    select p.discharge_key, p.scheme_version, p.mdc_code, p.adrg_code, p.alt_no, p.pdx_form_rank
+    from list_passed as p
+    where p.other_conds = 0
+    union all
+    select p.discharge_key, p.scheme_version, p.mdc_code, p.adrg_code, p.alt_no, p.pdx_form_rank
+    from list_passed as p
+    join others_passed as o
+        on o.discharge_key = p.discharge_key and o.scheme_version = p.scheme_version
+       and o.adrg_code = p.adrg_code and o.alt_no = p.alt_no
+    where p.other_conds > 0
 ),
 
 results as (
     select
-        m.discharge_id, m.scheme_version, m.mdc_code, m.adrg_code,
+        m.discharge_key, m.scheme_version, m.mdc_code, m.adrg_code, m.alt_no,
         a.adrg_name,
         a.kind                                                              as adrg_kind,
         case a.kind when 'surgical' then 1 when 'non_or' then 3 else 4 end  as kind_rank,
         a.file_order,
-        m.alt_no,
         m.pdx_form_rank,
-        a.adrg_code || ' ' || a.adrg_name || '（'
-            || case a.kind when 'surgical' then '外科手术组' when 'non_or' then '非手术室操作组'
-                           else '内科组' end
-            || '，按文件顺序第 ' || cast(a.file_order as varchar) || ' 个）：' || m.rule_text    as adrg_trace
+        cast(null as varchar)                                               as qy_trace
     from matched_alts as m
     join {{ source('scheme', 'adrgs') }} as a
         on a.scheme_version = m.scheme_version and a.adrg_code = m.adrg_code
@@ -207,20 +223,20 @@ results as (
     union all
     -- QY: an operating-room procedure (slot 1 or any slot) and no surgical ADRG of the MDC matched
     select
-        k.discharge_id, k.scheme_version, k.mdc_code,
+        k.discharge_key, k.scheme_version, k.mdc_code,
         k.mdc_code || 'QY'                                                  as adrg_code,
+        0                                                                   as alt_no,
         '歧义组'                                                            as adrg_name,
         cast(null as varchar)                                               as adrg_kind,
         2                                                                   as kind_rank,
         0                                                                   as file_order,
-        0                                                                   as alt_no,
         cast(null as integer)                                               as pdx_form_rank,
         k.mdc_code || 'QY 歧义组：' || case when min(s.seq) = 1 then '主要手术 ' else '手术 ' end
             || {{ grouper_arg_min('s.code', 's.seq') }}
             || '(第' || cast(min(s.seq) as varchar) || '位) 是手术室手术，但不符合 MDC' || k.mdc_code
-            || ' 任何外科 ADRG（qy_mode={{ qy_mode }}）'                     as adrg_trace
+            || ' 任何外科 ADRG（qy_mode={{ qy_mode }}）'                     as qy_trace
     from candidates as k
-    join or_slots as s on s.discharge_id = k.discharge_id and s.scheme_version = k.scheme_version
+    join or_slots as s on s.discharge_key = k.discharge_key and s.scheme_version = k.scheme_version
     left join (
         select distinct scheme_version, mdc_code, code
         from list_codes
@@ -231,56 +247,110 @@ results as (
       {%- if qy_mode == 'principal' %}
       and s.seq = 1
       {%- endif %}
-    group by k.discharge_id, k.scheme_version, k.mdc_code
+    group by k.discharge_key, k.scheme_version, k.mdc_code
 {%- endif %}
 ),
 
-ranked as (
+-- one integer sort key per result: MDC precedence, then surgical < QY < non-OR < medical, file order, alt
+keyed as (
     select
         r.*,
         k.precedence,
         k.dx_match                                                          as mdc_dx_match,
         k.mdc_trace,
-        row_number() over (partition by r.discharge_id, r.scheme_version
-                           order by k.precedence, r.kind_rank, r.file_order, r.alt_no) as rn
+        ((cast(k.precedence as bigint) * 10 + r.kind_rank) * 10000 + r.file_order) * 1000 + r.alt_no
+                                                                            as sort_key
     from results as r
     join candidates as k
-        on k.discharge_id = r.discharge_id and k.scheme_version = r.scheme_version and k.mdc_code = r.mdc_code
+        on k.discharge_key = r.discharge_key and k.scheme_version = r.scheme_version
+       and k.mdc_code = r.mdc_code
+),
+
+best as (
+    select discharge_key, scheme_version, min(sort_key) as sort_key
+    from keyed
+    group by discharge_key, scheme_version
 ),
 
 chosen as (
-    select * from ranked where rn = 1
+    select k.*
+    from keyed as k
+    join best as b
+        on b.discharge_key = k.discharge_key and b.scheme_version = k.scheme_version and b.sort_key = k.sort_key
+),
+
+-- the chosen alternative's conditions as text, in cond_no order (pivot; cond_no <= 8, tested on the source)
+chosen_texts as (
+    select
+        t.discharge_key, t.scheme_version,
+        concat_ws('，'
+        {%- for n in range(1, 9) %}, max(case when t.cond_no = {{ n }} then t.cond_text end){% endfor %}
+        )                                                                   as rule_text
+    from (
+        select
+            h.discharge_key, h.scheme_version, h.cond_no,
+            case h.cond_type
+                when 'pdx_in' then '主要诊断 ' || h.hit_code
+                                   || case when h.form_rank = 2 then '(剑号部分)' else '' end || ' ∈ ' || c.list_id
+                when 'ppx_in' then '主要手术 ' || h.hit_code || ' ∈ ' || c.list_id
+                when 'any_px_in' then '手术 ' || h.hit_code || '(第' || cast(h.hit_seq as varchar) || '位) ∈ '
+                                      || c.list_id
+                when 'any_dx_in' then '诊断 ' || h.hit_code || ' ∈ ' || c.list_id
+            end                                                             as cond_text
+        from chosen as x
+        join cond_hits as h
+            on h.discharge_key = x.discharge_key and h.scheme_version = x.scheme_version
+           and h.mdc_code = x.mdc_code and h.adrg_code = x.adrg_code and h.alt_no = x.alt_no
+        join conditions as c
+            on c.scheme_version = h.scheme_version and c.adrg_code = h.adrg_code and c.alt_no = h.alt_no
+           and c.cond_no = h.cond_no
+        where h.cond_type <> 'not_any_px_in'
+        union all
+        select o.discharge_key, o.scheme_version, o.cond_no, o.cond_text
+        from chosen as x
+        join others as o
+            on o.discharge_key = x.discharge_key and o.scheme_version = x.scheme_version
+           and o.adrg_code = x.adrg_code and o.alt_no = x.alt_no
+    ) as t
+    group by t.discharge_key, t.scheme_version
 ),
 
 -- candidate MDCs entered by their principal-dx table that yielded nothing before the chosen one
 skipped as (
     select
-        k.discharge_id, k.scheme_version,
+        k.discharge_key, k.scheme_version,
         {{ grouper_string_agg("k.mdc_trace || '，但无匹配 ADRG，转下一 MDC'", '；', 'k.precedence') }} as skipped_trace
     from candidates as k
-    left join chosen as c on c.discharge_id = k.discharge_id and c.scheme_version = k.scheme_version
+    left join chosen as c on c.discharge_key = k.discharge_key and c.scheme_version = k.scheme_version
     where k.entry_rule <> 'adrg_rules'
-      and (c.discharge_id is null or k.precedence < c.precedence)
-    group by k.discharge_id, k.scheme_version
+      and (c.discharge_key is null or k.precedence < c.precedence)
+    group by k.discharge_key, k.scheme_version
 )
 
 select
-    x.discharge_id,
+    x.discharge_key,
     x.scheme_version,
     c.mdc_code,
     c.adrg_code,
     c.adrg_name,
     c.adrg_kind,
-    case when c.discharge_id is null then '0000'
+    case when c.discharge_key is null then '0000'
          when c.kind_rank = 2 then 'qy'
          else 'adrg' end                                                    as assignment,
-    case when c.discharge_id is null then cast(null as varchar)
+    case when c.discharge_key is null then cast(null as varchar)
          when c.pdx_form_rank = 2 or c.mdc_dx_match = 'dagger' then 'dagger'
          when c.pdx_form_rank = 1 or c.mdc_dx_match = 'whole' then 'whole'
     end                                                                     as dx_match,
     s.skipped_trace,
     c.mdc_trace,
-    c.adrg_trace
+    case when c.kind_rank = 2 then c.qy_trace
+         when c.discharge_key is not null then
+            c.adrg_code || ' ' || c.adrg_name || '（'
+            || case c.adrg_kind when 'surgical' then '外科手术组' when 'non_or' then '非手术室操作组'
+                                else '内科组' end
+            || '，按文件顺序第 ' || cast(c.file_order as varchar) || ' 个）：' || t.rule_text
+    end                                                                     as adrg_trace
 from cases as x
-left join chosen as c on c.discharge_id = x.discharge_id and c.scheme_version = x.scheme_version
-left join skipped as s on s.discharge_id = x.discharge_id and s.scheme_version = x.scheme_version
+left join chosen as c on c.discharge_key = x.discharge_key and c.scheme_version = x.scheme_version
+left join chosen_texts as t on t.discharge_key = x.discharge_key and t.scheme_version = x.scheme_version
+left join skipped as s on s.discharge_key = x.discharge_key and s.scheme_version = x.scheme_version

@@ -1,6 +1,6 @@
 {#- The MDCs a case may enter, in the scheme's precedence order (fall-through happens in
     int_discharges_assigned_to_adrg: the first of these MDCs that yields an ADRG wins).
-    Grain: discharge_id x scheme_version x mdc_code (candidate MDCs only; valid, mappable cases only).
+    Grain: discharge_key x scheme_version x mdc_code (candidate MDCs only; valid, mappable cases only).
 
     Entry rules (mdcs.entry_rule, docs/scheme.md):
       pdx_table     principal dx in the MDC's principal-dx table
@@ -14,7 +14,7 @@
 
 with cases as (
     select
-        s.discharge_id,
+        s.discharge_key,
         s.scheme_version,
         p.sex_code,
         p.age_years,
@@ -22,7 +22,7 @@ with cases as (
         p.pdx_code,
         p.pdx_dagger_code
     from {{ ref('int_discharges_joined_to_schemes') }} as s
-    join {{ ref('int_discharges_prechecked') }} as p on p.discharge_id = s.discharge_id
+    join {{ ref('int_discharges_prechecked') }} as p on p.discharge_key = s.discharge_key
     where p.is_valid_for_grouping and s.scheme_version is not null
 ),
 
@@ -34,57 +34,60 @@ mdc_dx as (
     select distinct scheme_version, mdc_code, dx_code from {{ source('scheme', 'mdc_principal_dx') }}
 ),
 
-pdx_hits as (
-    select c.discharge_id, c.scheme_version, m.mdc_code, 1 as form_rank, c.pdx_code as matched_code
+whole_hits as (
+    select c.discharge_key, c.scheme_version, m.mdc_code, 1 as form_rank, c.pdx_code as matched_code
     from cases as c
     join mdc_dx as m on m.scheme_version = c.scheme_version and m.dx_code = c.pdx_code
-    union all
-    select c.discharge_id, c.scheme_version, m.mdc_code, 2 as form_rank, c.pdx_dagger_code as matched_code
+),
+
+-- the dagger part only when no MDC table holds the whole code
+dagger_hits as (
+    select c.discharge_key, c.scheme_version, m.mdc_code, 2 as form_rank, c.pdx_dagger_code as matched_code
     from cases as c
     join mdc_dx as m on m.scheme_version = c.scheme_version and m.dx_code = c.pdx_dagger_code
     where c.pdx_dagger_code is not null
-),
-
-pdx_best as (
-    select
-        h.*,
-        min(form_rank) over (partition by discharge_id, scheme_version) as best_rank
-    from pdx_hits as h
+      and not exists (
+          select 1 from mdc_dx as w where w.scheme_version = c.scheme_version and w.dx_code = c.pdx_code)
 ),
 
 pdx_in_table as (
-    select discharge_id, scheme_version, mdc_code, form_rank, matched_code
-    from pdx_best
-    where form_rank = best_rank
+    select * from whole_hits
+    union all
+    select * from dagger_hits
 ),
 
 -- body regions (MDCZ) covered by the case's diagnoses (principal and secondary, whole or dagger form)
+region_codes as (
+    select distinct scheme_version, mdc_code, dx_code, body_region
+    from {{ source('scheme', 'mdc_principal_dx') }}
+    where body_region is not null
+),
+
 dx_forms as (
-    select discharge_id, code as dx_code
+    select discharge_key, code as dx_code
     from {{ ref('int_grouper_inputs_mapped') }}
     where code_type = 'dx' and code is not null
     union
-    select discharge_id, dagger_code as dx_code
+    select discharge_key, dagger_code as dx_code
     from {{ ref('int_grouper_inputs_mapped') }}
     where code_type = 'dx' and dagger_code is not null
 ),
 
 region_rows as (
-    select distinct f.discharge_id, r.scheme_version, r.mdc_code, r.body_region
+    select distinct f.discharge_key, r.scheme_version, r.mdc_code, r.body_region
     from dx_forms as f
-    join {{ source('scheme', 'mdc_principal_dx') }} as r on r.dx_code = f.dx_code
-    where r.body_region is not null
+    join region_codes as r on r.dx_code = f.dx_code
 ),
 
 regions as (
     select
-        discharge_id,
+        discharge_key,
         scheme_version,
         mdc_code,
         count(*)                                                           as region_count,
         {{ grouper_string_agg('body_region', '、', 'body_region') }}       as region_names
     from region_rows
-    group by discharge_id, scheme_version, mdc_code
+    group by discharge_key, scheme_version, mdc_code
 ),
 
 min_regions as (
@@ -98,7 +101,7 @@ min_regions as (
 
 table_entries as (
     select
-        h.discharge_id,
+        h.discharge_key,
         h.scheme_version,
         h.mdc_code,
         m.precedence,
@@ -119,10 +122,11 @@ table_entries as (
             || case when m.sex_restriction is not null then '，性别 ' || c.sex_code else '' end
                                                                            as mdc_trace
     from pdx_in_table as h
-    join cases as c on c.discharge_id = h.discharge_id and c.scheme_version = h.scheme_version
+    join cases as c on c.discharge_key = h.discharge_key and c.scheme_version = h.scheme_version
     join mdcs as m on m.scheme_version = h.scheme_version and m.mdc_code = h.mdc_code
     left join regions as g
-        on g.discharge_id = h.discharge_id and g.scheme_version = h.scheme_version and g.mdc_code = h.mdc_code
+        on g.discharge_key = h.discharge_key and g.scheme_version = h.scheme_version
+       and g.mdc_code = h.mdc_code
     left join min_regions as mr on mr.scheme_version = h.scheme_version and mr.mdc_code = h.mdc_code
     where m.entry_rule in ('pdx_table', 'age_lt_1y', 'multi_trauma')
       and (m.sex_restriction is null or m.sex_restriction = c.sex_code)
@@ -132,7 +136,7 @@ table_entries as (
 
 rule_entries as (
     select
-        c.discharge_id,
+        c.discharge_key,
         c.scheme_version,
         m.mdc_code,
         m.precedence,

@@ -37,6 +37,7 @@ drg_options as (
 joined as (
     select
         s.discharge_id,
+        s.discharge_key,
         s.scheme_version,
         s.is_primary_scheme,
         p.is_valid_for_grouping,
@@ -58,9 +59,9 @@ joined as (
         v.severity_trace,
         o.drg_1, o.drg_3, o.drg_5, o.drg_9
     from schemes as s
-    join prechecked as p on p.discharge_id = s.discharge_id
-    left join assigned as a on a.discharge_id = s.discharge_id and a.scheme_version = s.scheme_version
-    left join severity as v on v.discharge_id = s.discharge_id and v.scheme_version = s.scheme_version
+    join prechecked as p on p.discharge_key = s.discharge_key
+    left join assigned as a on a.discharge_key = s.discharge_key and a.scheme_version = s.scheme_version
+    left join severity as v on v.discharge_key = s.discharge_key and v.scheme_version = s.scheme_version
     left join drg_options as o on o.scheme_version = a.scheme_version and o.adrg_code = a.adrg_code
 ),
 

@@ -7,7 +7,7 @@
 {%- set extra = grouper_var('compare_scheme_versions') %}
 
 with discharges as (
-    select discharge_id, discharge_date from {{ ref('int_discharges_prechecked') }}
+    select discharge_id, discharge_key, discharge_date from {{ ref('int_discharges_prechecked') }}
 ),
 
 versions as (
@@ -17,27 +17,33 @@ versions as (
 {%- if forced is not none %}
 
 primary_scheme as (
-    select d.discharge_id, v.scheme_version
+    select d.discharge_key, v.scheme_version
     from discharges as d
     cross join (select scheme_version from versions where scheme_version = '{{ forced }}') as v
 ),
 
 {%- else %}
 
-in_force as (
+ranked_versions as (
     select
-        d.discharge_id,
-        v.scheme_version,
-        row_number() over (partition by d.discharge_id
-                           order by v.effective_from desc, v.scheme_version desc) as rn
+        scheme_version, effective_from, effective_to,
+        row_number() over (order by effective_from desc, scheme_version desc) as version_rank
+    from versions
+),
+
+in_force as (
+    select d.discharge_key, min(v.version_rank) as version_rank
     from discharges as d
-    join versions as v
+    join ranked_versions as v
         on d.discharge_date >= v.effective_from
        and (v.effective_to is null or d.discharge_date < v.effective_to)
+    group by d.discharge_key
 ),
 
 primary_scheme as (
-    select discharge_id, scheme_version from in_force where rn = 1
+    select f.discharge_key, v.scheme_version
+    from in_force as f
+    join ranked_versions as v on v.version_rank = f.version_rank
 ),
 
 {%- endif %}
@@ -45,17 +51,19 @@ primary_scheme as (
 primary_rows as (
     select
         d.discharge_id,
+        d.discharge_key,
         p.scheme_version,
         true as is_primary_scheme
     from discharges as d
-    left join primary_scheme as p on p.discharge_id = d.discharge_id
+    left join primary_scheme as p on p.discharge_key = d.discharge_key
 )
 
-select discharge_id, scheme_version, is_primary_scheme from primary_rows
+select discharge_id, discharge_key, scheme_version, is_primary_scheme from primary_rows
 {%- if extra | length > 0 %}
 union all
 select
     d.discharge_id,
+    d.discharge_key,
     v.scheme_version,
     false as is_primary_scheme
 from primary_rows as d

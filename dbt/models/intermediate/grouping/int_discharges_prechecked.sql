@@ -11,12 +11,13 @@
 {%- set nb_days = grouper_var('newborn_max_age_days') %}
 
 with discharges as (
-    select * from {{ ref('stg_front_page__discharges') }}
+    select *, {{ grouper_hash_key('discharge_id') }} as discharge_key
+    from {{ ref('stg_front_page__discharges') }}
 ),
 
 codes as (
     select
-        discharge_id,
+        discharge_key,
         max(case when code_type = 'dx' and seq = 0 then code end)          as pdx_code,
         max(case when code_type = 'dx' and seq = 0 then dagger_code end)   as pdx_dagger_code,
         max(case when code_type = 'dx' and seq = 0 then source_code end)   as pdx_source_code,
@@ -25,21 +26,22 @@ codes as (
         sum(case when code_type = 'px' then 1 else 0 end)                  as px_count,
         sum(case when is_mapped then 0 else 1 end)                         as unmapped_count
     from {{ ref('int_grouper_inputs_mapped') }}
-    group by discharge_id
+    group by discharge_key
 ),
 
 unmapped as (
     select
-        discharge_id,
+        discharge_key,
         {{ grouper_string_agg("code_type || ' ' || source_code", ', ', 'code_type, seq') }} as unmapped_codes
     from {{ ref('int_grouper_inputs_mapped') }}
     where not is_mapped
-    group by discharge_id
+    group by discharge_key
 ),
 
 checked as (
     select
         d.discharge_id,
+        d.discharge_key,
         d.discharge_date,
         d.sex_code,
         d.age_years,
@@ -76,12 +78,13 @@ checked as (
         case when d.total_cost_amount < {{ min_cost }}
              then 'GRP-003 总费用 ' || cast(d.total_cost_amount as varchar) || ' 元 < {{ min_cost }} 元' end as x_cost
     from discharges as d
-    left join codes as c on c.discharge_id = d.discharge_id
-    left join unmapped as u on u.discharge_id = d.discharge_id
+    left join codes as c on c.discharge_key = d.discharge_key
+    left join unmapped as u on u.discharge_key = d.discharge_key
 )
 
 select
     discharge_id,
+    discharge_key,
     discharge_date,
     sex_code,
     age_years,

@@ -89,6 +89,7 @@ mapped as (
 
 select
     discharge_id,
+    {{ grouper_hash_key('discharge_id') }}                               as discharge_key,
     code_type,
     seq,
     source_code,
