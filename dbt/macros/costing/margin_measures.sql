@@ -32,3 +32,13 @@
     {%- endfor %}
     cast('simulated from the front page (payment groups on the settlement list)' as {{ dbt.type_string() }}) as data_basis
 {%- endmacro %}
+
+{#- Rows of int_discharges_joined_to_revenue_bases once per revenue basis, with revenue_amount:
+    item_revenue (住院总费用) | drg_payment (simulated DRG payment). -#}
+{% macro revenue_basis_rows() -%}
+(select r.*, b.revenue_basis,
+        case when b.revenue_basis = 'item_revenue' then r.item_revenue_amount else r.drg_payment_amount end
+            as revenue_amount
+   from {{ ref('int_discharges_joined_to_revenue_bases') }} as r
+  cross join (select 'item_revenue' as revenue_basis union all select 'drg_payment') as b)
+{%- endmacro %}

@@ -1,7 +1,7 @@
 {#- Each discharge's share of each costing unit of its department-month (int_costing_units_pooled).
     Driver: top_down → bed-days (or 1 per case when top_down_driver = cases); ccr → the case's charges of
     the unit's service kind. A unit whose cases have no driver at all falls back to bed-days
-    (used_fallback_driver). share sums to 1 over the unit's cases, so each unit's cost is absorbed in full.
+    (used_fallback_driver). Cases with no driver in a unit that has drivers get no row (share 0). share sums to 1 over the unit's cases, so each unit's cost is absorbed in full.
     Grain: discharge_id × costing_method × unit_kind. -#}
 with cases as (
     select discharge_id, hospital_id, cost_month, cost_center_code, bed_days
@@ -14,31 +14,62 @@ units as (
 drv as (
     select {{ costing_param('top_down_driver', type='string') }} as top_down_driver
 ),
-case_units as (
-    select
-        c.discharge_id, u.hospital_id, u.cost_month, u.cost_center_code, u.costing_method, u.unit_kind,
-        c.bed_days,
-        case when u.costing_method = 'top_down'
-             then case when drv.top_down_driver = 'cases' then 1.0 else c.bed_days end
-             else coalesce(cast(ch.charge_amount as double), 0) end as qty,
-        u.direct_pool_amount, u.medical_business_pool_amount, u.full_pool_amount, u.fiscal_pool_amount
+dept_totals as (
+    select hospital_id, cost_month, cost_center_code, sum(bed_days) as bed_days, count(*) as cases
+    from cases group by hospital_id, cost_month, cost_center_code
+),
+charges as (
+    select c.discharge_id, c.hospital_id, c.cost_month, c.cost_center_code, c.bed_days, ch.service_kind,
+           cast(ch.charge_amount as double) as charge
+    from {{ ref('int_discharge_charges_grouped_to_service_kinds') }} as ch
+    join cases as c on c.discharge_id = ch.discharge_id
+),
+kind_totals as (
+    select hospital_id, cost_month, cost_center_code, service_kind, sum(charge) as charge
+    from charges group by hospital_id, cost_month, cost_center_code, service_kind
+),
+ccr_units as (
+    select u.*, k.charge as unit_charge
+    from units as u
+    left join kind_totals as k
+      on k.hospital_id = u.hospital_id and k.cost_month = u.cost_month
+     and k.cost_center_code = u.cost_center_code and k.service_kind = u.unit_kind
+    where u.costing_method = 'ccr'
+),
+shared as (
+    -- top-down: one unit per department-month, bed-days (or cases)
+    select c.discharge_id, u.hospital_id, u.cost_month, u.cost_center_code, u.costing_method, u.unit_kind,
+           case when drv.top_down_driver = 'cases' then 1.0 else c.bed_days end as qty,
+           case when drv.top_down_driver = 'cases' then 1.0 / t.cases else c.bed_days / t.bed_days end as share,
+           false as used_fallback_driver,
+           u.direct_pool_amount, u.medical_business_pool_amount, u.full_pool_amount, u.fiscal_pool_amount
     from cases as c
     join units as u
       on u.hospital_id = c.hospital_id and u.cost_month = c.cost_month and u.cost_center_code = c.cost_center_code
+    join dept_totals as t
+      on t.hospital_id = c.hospital_id and t.cost_month = c.cost_month and t.cost_center_code = c.cost_center_code
     cross join drv
-    left join {{ ref('int_discharge_charges_grouped_to_service_kinds') }} as ch
-      on u.costing_method = 'ccr' and ch.discharge_id = c.discharge_id and ch.service_kind = u.unit_kind
-),
-totals as (
-    select *,
-        sum(qty) over (partition by hospital_id, cost_month, cost_center_code, costing_method, unit_kind) as unit_qty,
-        sum(bed_days) over (partition by hospital_id, cost_month, cost_center_code, costing_method, unit_kind) as unit_bed_days
-    from case_units
-),
-shared as (
-    select *,
-        case when unit_qty > 0 then qty / unit_qty else bed_days / unit_bed_days end as share
-    from totals
+    where u.costing_method = 'top_down'
+    union all
+    -- CCR: the case's charges of the unit's service kind / all the unit's charges
+    select ch.discharge_id, u.hospital_id, u.cost_month, u.cost_center_code, u.costing_method, u.unit_kind,
+           ch.charge, ch.charge / u.unit_charge, false,
+           u.direct_pool_amount, u.medical_business_pool_amount, u.full_pool_amount, u.fiscal_pool_amount
+    from charges as ch
+    join ccr_units as u
+      on u.hospital_id = ch.hospital_id and u.cost_month = ch.cost_month
+     and u.cost_center_code = ch.cost_center_code and u.unit_kind = ch.service_kind
+    union all
+    -- CCR unit whose cases have no charge of its kind: bed-days
+    select c.discharge_id, u.hospital_id, u.cost_month, u.cost_center_code, u.costing_method, u.unit_kind,
+           0.0, c.bed_days / t.bed_days, true,
+           u.direct_pool_amount, u.medical_business_pool_amount, u.full_pool_amount, u.fiscal_pool_amount
+    from ccr_units as u
+    join cases as c
+      on c.hospital_id = u.hospital_id and c.cost_month = u.cost_month and c.cost_center_code = u.cost_center_code
+    join dept_totals as t
+      on t.hospital_id = u.hospital_id and t.cost_month = u.cost_month and t.cost_center_code = u.cost_center_code
+    where coalesce(u.unit_charge, 0) <= 0
 )
 select
     cast(discharge_id as {{ dbt.type_string() }})       as discharge_id,
@@ -49,7 +80,7 @@ select
     cast(unit_kind as {{ dbt.type_string() }})          as unit_kind,
     cast(qty as double)                                 as driver_quantity,
     cast(share as double)                               as share,
-    cast(unit_qty <= 0 as boolean)                      as used_fallback_driver,
+    cast(used_fallback_driver as boolean)               as used_fallback_driver,
     cast(direct_pool_amount * share as double)          as direct_share_amount,
     cast(medical_business_pool_amount * share as double) as medical_business_share_amount,
     cast(full_pool_amount * share as double)            as full_share_amount,

@@ -1,13 +1,10 @@
 {#- Costed discharges (costing_status = costed) with their cost layers under each costing method and
-    their revenue under each basis: item_revenue (项目收入 = 住院总费用 ZFY) and drg_payment (the simulated
-    DRG payment of fct_discharge_payments). Grain: discharge_id × costing_method × revenue_basis. -#}
-with bases as (
-    select 'item_revenue' as revenue_basis union all select 'drg_payment'
-)
+    their revenue on both bases: item_revenue_amount (项目收入 = 住院总费用 ZFY) and drg_payment_amount (the
+    simulated DRG payment of fct_discharge_payments). Grain: discharge_id × costing_method. The marts
+    turn the two bases into rows with macro revenue_basis_rows. -#}
 select
     cast(c.discharge_id as {{ dbt.type_string() }})         as discharge_id,
     cast(c.costing_method as {{ dbt.type_string() }})       as costing_method,
-    cast(b.revenue_basis as {{ dbt.type_string() }})        as revenue_basis,
     cast(c.hospital_id as {{ dbt.type_string() }})          as hospital_id,
     cast(c.cost_month as date)                              as cost_month,
     cast(c.discharge_dept_code as {{ dbt.type_string() }})  as discharge_dept_code,
@@ -18,8 +15,8 @@ select
     cast(p.grouping_status as {{ dbt.type_string() }})      as grouping_status,
     cast(p.rw as double)                                    as rw,
     cast(c.bed_days as double)                              as bed_days,
-    cast(case when b.revenue_basis = 'item_revenue' then c.item_revenue_amount
-              else p.simulated_payment_amount end as decimal(18,2)) as revenue_amount,
+    cast(c.item_revenue_amount as decimal(18,2))            as item_revenue_amount,
+    cast(p.simulated_payment_amount as decimal(18,2))       as drg_payment_amount,
     c.variable_cost_amount,
     c.direct_cost_amount,
     c.medical_business_cost_amount,
@@ -27,5 +24,4 @@ select
     c.full_cost_incl_fiscal_amount
 from {{ ref('fct_discharge_costs') }} as c
 join {{ ref('fct_discharge_payments') }} as p on p.discharge_id = c.discharge_id
-cross join bases as b
 where c.costing_status = 'costed'

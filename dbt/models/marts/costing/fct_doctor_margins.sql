@@ -4,5 +4,5 @@
 select
     hospital_id, cost_month, costing_method, revenue_basis, discharge_dept_code, attending_doctor,
     {{ margin_measures() }}
-from {{ ref('int_discharges_joined_to_revenue_bases') }}
+from {{ revenue_basis_rows() }} as r
 group by hospital_id, cost_month, costing_method, revenue_basis, discharge_dept_code, attending_doctor

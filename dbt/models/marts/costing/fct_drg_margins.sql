@@ -9,7 +9,7 @@ with m as (
     select
         hospital_id, cost_month, costing_method, revenue_basis, scheme_version, drg_code,
         {{ margin_measures() }}
-    from {{ ref('int_discharges_joined_to_revenue_bases') }}
+    from {{ revenue_basis_rows() }} as r
     group by hospital_id, cost_month, costing_method, revenue_basis, scheme_version, drg_code
 )
 select

@@ -18,7 +18,7 @@ cases as (
                      when 'medical_business' then r.medical_business_cost_amount
                      else r.full_cost_amount end as layer_cost_amount,
         p.layer, p.x_line_mode
-    from {{ ref('int_discharges_joined_to_revenue_bases') }} as r
+    from {{ revenue_basis_rows() }} as r
     join p on r.revenue_basis = p.revenue_basis and r.costing_method = p.costing_method
     where r.grouping_status = 'grouped' and r.rw is not null
 ),

@@ -8,18 +8,19 @@ with p as (
            {{ costing_param('quadrant_costing_method', type='string') }} as costing_method
 ),
 cases as (
-    select r.*, p.incentive_level
-    from {{ ref('int_discharges_joined_to_revenue_bases') }} as r
+    select r.*, p.incentive_level,
+           case when p.incentive_level = 'department' then r.discharge_dept_code else '' end as class_dept_code,
+           case when r.grouping_status = 'grouped' and r.rw is not null then r.drg_code end as class_drg_code
+    from {{ revenue_basis_rows() }} as r
     join p on r.revenue_basis = p.revenue_basis and r.costing_method = p.costing_method
 ),
 classed as (
     select c.*, q.quadrant_class, q.incentive_coefficient
     from cases as c
     left join {{ ref('fct_drg_quadrants') }} as q
-      on q.hospital_id = c.hospital_id and q.scheme_version = c.scheme_version and q.drg_code = c.drg_code
-     and q.level = c.incentive_level
-     and q.discharge_dept_code = case when c.incentive_level = 'department' then c.discharge_dept_code else '' end
-     and c.grouping_status = 'grouped' and c.rw is not null
+      on q.hospital_id = c.hospital_id and q.scheme_version = c.scheme_version
+     and q.drg_code = c.class_drg_code and q.level = c.incentive_level
+     and q.discharge_dept_code = c.class_dept_code
 )
 select
     cast(hospital_id as {{ dbt.type_string() }})            as hospital_id,

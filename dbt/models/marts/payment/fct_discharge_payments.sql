@@ -51,12 +51,23 @@ base as (
     left join {{ ref('fct_discharge_groupings') }} as g on g.discharge_id = c.discharge_id
     left join {{ ref('int_discharge_weights_selected') }} as w on w.discharge_id = c.discharge_id
 ),
+drg_means as (
+    select scheme_version, drg_code, avg(charge) as drg_mean_charge
+    from base where is_drg_paid group by scheme_version, drg_code
+),
+hospital_drg_means as (
+    select hospital_id, scheme_version, drg_code, avg(charge) as hospital_drg_mean_charge
+    from base where is_drg_paid group by hospital_id, scheme_version, drg_code
+),
 stats as (
-    select b.*,
-        avg(case when is_drg_paid then charge end) over (partition by scheme_version, drg_code) as drg_mean_charge,
-        avg(case when is_drg_paid then charge end) over (partition by hospital_id, scheme_version, drg_code) as hospital_drg_mean_charge,
-        avg(charge) over () as regional_mean_charge
+    select b.*, m.drg_mean_charge, h.hospital_drg_mean_charge,
+           (select avg(charge) from cases) as regional_mean_charge
     from base as b
+    left join drg_means as m
+      on m.scheme_version = b.scheme_version and m.drg_code = b.drg_code
+    left join hospital_drg_means as h
+      on h.hospital_id = b.hospital_id and h.scheme_version = b.scheme_version
+     and h.drg_code = b.drg_code
 ),
 tiered as (
     select s.discharge_id, min(t.rw_upper_bound) as rw_upper_bound
