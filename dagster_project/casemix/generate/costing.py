@@ -40,7 +40,7 @@ SUPPORT_DEPARTMENTS = [
     ("AD-IT", "信息科", "行政后勤类", "", "", 0.15),
 ]
 # Hospital-level cost of each class as a share of hospital revenue (inpatient + outpatient).
-CLASS_COST_SHARE = {"医疗技术类": 0.14, "医疗辅助类": 0.04, "行政后勤类": 0.07}
+CLASS_COST_SHARE = {"医疗技术类": 0.10, "医疗辅助类": 0.03, "行政后勤类": 0.05}
 # Split of non-drug, non-material cost over the other cost items.
 OTHER_ITEMS = {"personnel": 0.60, "depreciation": 0.15, "amortization": 0.02, "risk_fund": 0.01,
                "other_operating": 0.22}
@@ -122,7 +122,7 @@ def generate_costing_inputs(out_dir: str | Path, seed: int, departments_frame: p
         hd = hd.sort_values("dept_code")
         wards = [d for d in hd.itertuples() if d.is_ward]
         others = [d for d in hd.itertuples() if not d.is_ward]
-        factor = {d.dept_code: rng.uniform(0.18, 0.34) for d in wards}     # department cost level
+        factor = {d.dept_code: rng.uniform(0.12, 0.26) for d in wards}     # department cost level
         for d in wards:
             ward_name = d.ward_name if isinstance(d.ward_name, str) and d.ward_name else f"{d.dept_name}病区"
             dept_rows.append((hosp, f"{d.dept_code}-I", ward_name, "临床服务类", "住院", "", ""))
