@@ -82,6 +82,6 @@ def test_data_docs_are_built_into_the_given_folder(run, tmp_path):
     index = build_data_docs(res, tmp_path / "docs")
     assert index.name == "index.html" and index.exists()
     html = "".join(p.read_text(encoding="utf-8", errors="ignore") for p in (tmp_path / "docs").rglob("*.html"))
-    assert "casemix_discharges" in html
+    assert "casemix_DT-003_discharges" in html and "casemix_SEX-002_diagnoses" in html
     again = build_data_docs(res, tmp_path / "docs")        # rebuilt from scratch, same place
     assert again == index

@@ -72,11 +72,16 @@ PROCEDURE_COLUMNS = [
     "code_in_table", "table_name",
 ]
 
+# ``case_idx`` = the case's row in the discharges frame (dx/px rows carry it instead of discharge_id).
 DATASET_COLUMNS: dict[str, list[str]] = {
-    "discharges": KEYS + DISCHARGE_BASE + DISCHARGE_MONEY + FEE_COLS + DISCHARGE_DERIVED,
-    "diagnoses": KEYS + DIAGNOSIS_COLUMNS,
-    "procedures": KEYS + PROCEDURE_COLUMNS,
+    "discharges": KEYS + ["case_idx"] + DISCHARGE_BASE + DISCHARGE_MONEY + FEE_COLS + DISCHARGE_DERIVED,
+    "diagnoses": ["case_idx", "partition_month"] + DIAGNOSIS_COLUMNS,
+    "procedures": ["case_idx", "partition_month"] + PROCEDURE_COLUMNS,
 }
+# Always kept in a frame, whatever the rules read.
+FRAME_KEYS = {"discharges": KEYS + ["case_idx", "zzjgdm", "bah", "zycs"],
+              "diagnoses": ["case_idx", "partition_month", "dx_seq"],
+              "procedures": ["case_idx", "partition_month", "px_seq"]}
 # For slot datasets: the sequence column that numbers the slot in the extract.
 SEQ_COLUMN = {"diagnoses": "dx_seq", "procedures": "px_seq"}
 # Columns each dataset needs from the warehouse table (checked before reading: a missing one is structural).
@@ -124,11 +129,12 @@ def _register(con, name: str, df: pd.DataFrame) -> None:
 
 def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
                    code_table: CodeTable | None = None, schema: str = "front_page",
-                   expectations_dir=None) -> Prepared:
+                   expectations_dir=None, columns: dict[str, set[str]] | None = None) -> Prepared:
     """Read the partitions ``months`` (None = everything in the tables) into the three rule frames.
 
     Missing tables/columns and empty partitions are returned as structural failures; the frames of a
     dataset whose source columns are missing are empty (its rules are reported as not run).
+    ``columns`` (dataset -> column names the rules read) narrows the frames; None keeps every column.
     """
     L = load_code_lists(expectations_dir)
     structural: list[dict] = []
@@ -193,6 +199,7 @@ def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
     con.execute(f"""
       CREATE OR REPLACE TEMP TABLE _qc_cases AS
       SELECT d.*,
+        CAST(row_number() OVER (ORDER BY d.partition_month, d.discharge_id) - 1 AS BIGINT) AS case_idx,
         CASE WHEN csrq IS NOT NULL AND rysj IS NOT NULL AND csrq <= CAST(rysj AS DATE)
                THEN date_diff('day', csrq, CAST(rysj AS DATE))
              WHEN nl = 0 AND bzyzs_nl IS NOT NULL THEN bzyzs_nl
@@ -223,7 +230,7 @@ def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
                bool_or(px_attribute = '手术') AS has_surgery_px,
                arg_min(ssjczbm, px_seq) FILTER (WHERE px_attribute = '手术') AS first_surgery_code
         FROM _qc_px GROUP BY 1)
-      SELECT {base_sel},
+      SELECT {base_sel}, d.case_idx,
         CAST(d.zfy AS DOUBLE) AS zfy, CAST(d.zfje AS DOUBLE) AS zfje, {fee_sel},
         d.age_days,
         CASE WHEN d.csrq IS NOT NULL AND d.rysj IS NOT NULL THEN
@@ -247,10 +254,10 @@ def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
         pxa.first_surgery_code, pxa.first_anaesthesia_code
       FROM _qc_cases d
       LEFT JOIN dxa USING (discharge_id) LEFT JOIN pxa USING (discharge_id)
-      ORDER BY d.partition_month, d.discharge_id""").df()
+      ORDER BY d.case_idx""").df()
 
     diagnoses = con.execute(f"""
-      SELECT d.discharge_id, d.partition_month, d.dx_seq, d.qtzd, d.jbdm, d.rybq, c.xb, c.nl, c.age_days,
+      SELECT c.case_idx, d.partition_month, d.dx_seq, d.qtzd, d.jbdm, d.rybq, c.xb, c.nl, c.age_days,
         (d.dx_seq > 0 AND d.jbdm IS NOT NULL AND d.jbdm = pd.jbdm) AS is_pdx_repeat,
         (d.dx_seq > 0 AND d.jbdm IS NOT NULL AND row_number() OVER (
             PARTITION BY d.discharge_id, d.jbdm, d.dx_seq > 0 ORDER BY d.dx_seq) > 1) AS is_dup_other,
@@ -259,16 +266,16 @@ def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
       JOIN _qc_cases c USING (discharge_id)
       LEFT JOIN (SELECT discharge_id, jbdm FROM _qc_dx WHERE dx_seq = 0) pd USING (discharge_id)
       {dx_tab_join}
-      ORDER BY d.partition_month, d.discharge_id, d.dx_seq""").df()
+      ORDER BY c.case_idx, d.dx_seq""").df()
 
     procedures = con.execute(f"""
-      SELECT p.discharge_id, p.partition_month, p.px_seq, p.ssjczbm, p.ssjczmc, p.ssjczrq, p.ssjb, p.sz,
+      SELECT c.case_idx, p.partition_month, p.px_seq, p.ssjczbm, p.ssjczmc, p.ssjczrq, p.ssjb, p.sz,
         p.yz, p.ez, p.qkdj, p.qkyhlb, p.mzfs, p.mzys, c.xb,
         CAST(c.rysj AS DATE) AS rysj_date, CAST(c.cysj AS DATE) AS cysj_date, p.px_attribute,
         {px_tab_cols}
       FROM _qc_px p JOIN _qc_cases c USING (discharge_id)
       {px_tab_join}
-      ORDER BY p.partition_month, p.discharge_id, p.px_seq""").df()
+      ORDER BY c.case_idx, p.px_seq""").df()
 
     for t in ("_qc_cases", "_qc_dx", "_qc_px"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
@@ -278,5 +285,7 @@ def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
         for c in df.columns:
             if str(df[c].dtype) == "boolean" and not df[c].isna().any():
                 df[c] = df[c].astype(bool)
-        frames[ds] = df[DATASET_COLUMNS[ds]].reset_index(drop=True)
+        keep = [c for c in DATASET_COLUMNS[ds]
+                if columns is None or c in FRAME_KEYS[ds] or c in columns.get(ds, ())]
+        frames[ds] = df[keep].reset_index(drop=True)
     return Prepared(frames, list(months), structural, code_table.version if code_table else None)

@@ -115,6 +115,17 @@ class RuleSet:
     def by_dataset(self, dataset: str) -> list[Rule]:
         return [r for r in self.rules if r.dataset == dataset]
 
+    def columns_by_dataset(self) -> dict[str, set[str]]:
+        """The frame columns the rules read (checked, value and condition columns), per dataset."""
+        out: dict[str, set[str]] = {}
+        for r in self.rules:
+            s = out.setdefault(r.dataset, set())
+            for c in r.checks:
+                s.update(c.columns)
+                s.add(c.value_column)
+                s.update(cd.column for cd in c.conditions)
+        return out
+
     def parts(self, rule_id: str) -> list[Rule]:
         """The rule's parts (one per dataset it checks)."""
         out = [r for r in self.rules if r.id == rule_id]

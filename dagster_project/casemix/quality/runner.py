@@ -130,7 +130,9 @@ class _GX:
         return out
 
     def suite(self, ruleset: RuleSet, dataset: str, checks: list[Check]):
-        name = f"casemix_{dataset}_{ruleset.version}_{len(checks)}_{abs(hash(tuple(c.key for c in checks)))}"
+        rules = sorted({c.rule_id for c in checks})
+        name = (f"casemix_{'_'.join(rules) if len(rules) <= 2 else dataset}_{dataset}_{ruleset.version}_"
+                f"{abs(hash(tuple(c.key for c in checks))) % 10**8}")
         if name in self.suites:
             return self.suites[name]
         suite = self.gx.ExpectationSuite(name=name)
@@ -272,18 +274,25 @@ def run_rules(frames: dict[str, pd.DataFrame], ruleset: RuleSet | None = None,
             continue
         df = df.reset_index(drop=True)
         seq = df[prep.SEQ_COLUMN[dataset]].to_numpy() if dataset in prep.SEQ_COLUMN else None
-        if dataset == "discharges":
-            row_case = np.arange(len(df))
-        else:
-            row_case = case_index.get_indexer(df["discharge_id"])
-        t = time.perf_counter()
-        suite = gxh.suite(ruleset, dataset, checks)
-        res = gxh.validate(dataset, suite, df)
-        timings[f"gx_{dataset}"] = time.perf_counter() - t
-        gx_results[dataset] = res
+        row_case = df["case_idx"].to_numpy() if dataset != "discharges" else np.arange(len(df))
         by_key = {c.key: c for c in checks}
+        # One GX validation per rule part, on a frame of only the columns it reads: GX applies row
+        # conditions with DataFrame.query, which copies every column of the batch.
+        groups: dict[str, list[Check]] = {}
+        for c in checks:
+            groups.setdefault(c.rule_id, []).append(c)
+        results = []
         t = time.perf_counter()
-        for r in res.results:
+        for rid, cs in groups.items():
+            need = sorted({col for c in cs for col in (*c.columns, c.value_column)}
+                          | {cd.column for c in cs for cd in c.conditions})
+            suite = gxh.suite(ruleset, dataset, cs)
+            res = gxh.validate(dataset, suite, df[need])
+            gx_results[f"{dataset}:{rid}"] = res
+            results.extend(res.results)
+        timings[f"gx_{dataset}"] = time.perf_counter() - t
+        t = time.perf_counter()
+        for r in results:
             key = (r.expectation_config.meta or {}).get("casemix_check")
             c = by_key[key]
             rule = next(p for p in ruleset.parts(c.rule_id) if p.dataset == dataset)
@@ -364,7 +373,8 @@ def check_partitions(con, months: list[dt.date] | None, ruleset: RuleSet | None 
     if code_table == "env":
         code_table = load_code_table()
     t = time.perf_counter()
-    p = prep.prepare_frames(con, months, code_table, schema=schema, expectations_dir=ruleset.directory)
+    p = prep.prepare_frames(con, months, code_table, schema=schema, expectations_dir=ruleset.directory,
+                            columns=ruleset.columns_by_dataset())
     t_prep = time.perf_counter() - t
     res = run_rules(p.frames, ruleset, p.code_table_version, p.months, p.structural)
     res.timings["prepare"] = t_prep
