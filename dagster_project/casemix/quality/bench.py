@@ -29,7 +29,9 @@ def main(argv=None) -> int:
     t = time.perf_counter()
     _GX.get()
     t_gx = time.perf_counter() - t
-    con = duckdb.connect(a.db or ":memory:")
+    from casemix.warehouse import connect   # the configured memory_limit / temp dir, as the pipeline
+
+    con = connect(a.db) if a.db else duckdb.connect(":memory:")
     if a.threads:
         con.execute(f"SET threads = {a.threads}")
     t = time.perf_counter()

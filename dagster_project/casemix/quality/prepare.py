@@ -190,21 +190,26 @@ def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
     def rx(name: str, col: str) -> str:
         return f"coalesce(regexp_matches({col}, {_q(L[name].regex)}), FALSE)"
 
-    items = [c.lower() for c in FEE_ITEMS]
-    fee_sel = ", ".join(f"CAST(coalesce({c}, 0) AS DOUBLE) AS {c}" for c in FEE_COLS)
-    item_sum = " + ".join(f"coalesce({c}, 0)" for c in items)
-    base_sel = ", ".join(f"d.{c}" for c in KEYS + DISCHARGE_BASE)
+    want = None if columns is None else set(columns.get("discharges", ())) | set(FRAME_KEYS["discharges"])
 
-    # Cases of the selected months (the age and stay dates are joined onto dx/px rows).
+    def keep(c: str) -> bool:
+        return want is None or c in want
+
+    items = [c.lower() for c in FEE_ITEMS]
+    fee_sel = ", ".join(f"CAST(coalesce(d.{c}, 0) AS DOUBLE) AS {c}" for c in FEE_COLS if keep(c)) or "NULL AS _nofee"
+    item_sum = " + ".join(f"coalesce(d.{c}, 0)" for c in items)
+    base_sel = ", ".join(f"d.{c}" for c in KEYS + DISCHARGE_BASE if keep(c))
+
+    # The selected months' cases, narrow: what dx/px rows need from their case, and the case index.
     con.execute(f"""
       CREATE OR REPLACE TEMP TABLE _qc_cases AS
-      SELECT d.*,
-        CAST(row_number() OVER (ORDER BY d.partition_month, d.discharge_id) - 1 AS BIGINT) AS case_idx,
+      SELECT discharge_id, partition_month, xb, nl, rysj, cysj,
+        CAST(row_number() OVER (ORDER BY partition_month, discharge_id) - 1 AS BIGINT) AS case_idx,
         CASE WHEN csrq IS NOT NULL AND rysj IS NOT NULL AND csrq <= CAST(rysj AS DATE)
                THEN date_diff('day', csrq, CAST(rysj AS DATE))
              WHEN nl = 0 AND bzyzs_nl IS NOT NULL THEN bzyzs_nl
              WHEN nl IS NOT NULL THEN nl * 365 END AS age_days
-      FROM {schema}.discharges d WHERE {where}""")
+      FROM {schema}.discharges WHERE {where}""")
     con.execute(f"""
       CREATE OR REPLACE TEMP TABLE _qc_dx AS
       SELECT d.discharge_id, d.partition_month, d.dx_seq, d.qtzd, d.jbdm, d.rybq
@@ -230,9 +235,9 @@ def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
                bool_or(px_attribute = '手术') AS has_surgery_px,
                arg_min(ssjczbm, px_seq) FILTER (WHERE px_attribute = '手术') AS first_surgery_code
         FROM _qc_px GROUP BY 1)
-      SELECT {base_sel}, d.case_idx,
+      SELECT {base_sel}, c.case_idx,
         CAST(d.zfy AS DOUBLE) AS zfy, CAST(d.zfje AS DOUBLE) AS zfje, {fee_sel},
-        d.age_days,
+        c.age_days,
         CASE WHEN d.csrq IS NOT NULL AND d.rysj IS NOT NULL THEN
           date_diff('year', d.csrq, CAST(d.rysj AS DATE))
           - CASE WHEN (month(d.rysj), day(d.rysj)) < (month(d.csrq), day(d.csrq)) THEN 1 ELSE 0 END
@@ -252,9 +257,10 @@ def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
         coalesce(pxa.has_anaesthesia, FALSE) AS has_anaesthesia,
         coalesce(pxa.has_surgery_px, FALSE) AS has_surgery_px,
         pxa.first_surgery_code, pxa.first_anaesthesia_code
-      FROM _qc_cases d
+      FROM {schema}.discharges d JOIN _qc_cases c USING (discharge_id)
       LEFT JOIN dxa USING (discharge_id) LEFT JOIN pxa USING (discharge_id)
-      ORDER BY d.case_idx""").df()
+      WHERE {where.replace('partition_month', 'd.partition_month')}
+      ORDER BY c.case_idx""").df()
 
     diagnoses = con.execute(f"""
       SELECT c.case_idx, d.partition_month, d.dx_seq, d.qtzd, d.jbdm, d.rybq, c.xb, c.nl, c.age_days,
