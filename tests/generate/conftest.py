@@ -48,3 +48,15 @@ def demo_tables():
     from casemix.scheme import load_scheme
 
     return load_scheme("demo")
+
+
+@pytest.fixture(scope="session")
+def demo_clean(demo):
+    """The generated rows without the cases the defect injector broke on purpose (manifest keys)."""
+    df = demo["data"]
+    man = demo["result"].manifest
+    if len(man):
+        bad = set(zip(man["ZZJGDM"], man["BAH"], man["ZYCS"].astype(str)))
+        keep = [k not in bad for k in zip(df["ZZJGDM"], df["BAH"], df["ZYCS"].astype(str))]
+        df = df[keep]
+    return df.reset_index(drop=True)

@@ -32,15 +32,15 @@ def test_natural_key_unique(demo):
     assert not df.duplicated(["ZZJGDM", "BAH", "ZYCS"]).any()
 
 
-def test_codes_come_from_the_scheme_with_their_names(demo, demo_tables):
-    """CMP-005: every dx/px code exists in the scheme vocabulary and carries its name."""
+def test_codes_come_from_the_scheme_with_their_names(demo_clean, demo_tables):
+    """CMP-005: every dx/px code of a clean case exists in the scheme vocabulary and carries its name."""
     t = demo_tables
     dx_names = dict(zip(t["code_lists"]["code"], t["code_lists"]["code_name"]))
     dx_names.update(zip(t["mdc_principal_dx"]["dx_code"], t["mdc_principal_dx"]["dx_name"]))
     dx_names.update(zip(t["cc_codes"]["dx_code"], t["cc_codes"]["dx_name"]))
-    df = demo["data"]
     pairs = [("JBDM", "ZYZD")] + [(f"JBDM{n}", f"QTZD{n}") for n in range(1, 16)] + \
         [(f"SSJCZBM{n}", f"SSJCZMC{n}") for n in range(1, 8)]
+    df = demo_clean
     for code_col, name_col in pairs:
         sub = df[df[code_col].notna()]
         assert sub[code_col].map(dx_names).eq(sub[name_col]).all(), code_col
