@@ -11,6 +11,8 @@ from casemix.defs.dbt_project import casemix_dbt_project
 from casemix.defs.ingest import front_page_ingest, landing_file_sensor, monthly_pipeline_schedule
 from casemix.defs.partitions import monthly_partitions
 from casemix.defs.scheme import drg_scheme
+from casemix.defs.costing import costing_ingest
+from casemix.defs.quality import coding_quality
 
 casemix_pipeline = define_asset_job(
     "casemix_pipeline",
@@ -20,7 +22,7 @@ casemix_pipeline = define_asset_job(
 )
 
 defs = Definitions(
-    assets=[front_page_ingest, drg_scheme, casemix_dbt_models],
+    assets=[front_page_ingest, coding_quality, drg_scheme, costing_ingest, casemix_dbt_models],
     jobs=[casemix_pipeline],
     sensors=[landing_file_sensor],
     schedules=[monthly_pipeline_schedule],

@@ -23,6 +23,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         defect_rate=args.defect_rate, scheme=scheme, gb18030_share=args.gb18030_share,
         xlsx_share=args.xlsx_share, chinese_header_share=args.chinese_header_share,
         single_file=args.single_file, dx_slots=args.dx_slots, px_slots=args.px_slots,
+        costing=not args.no_costing,
     )
     secs = ", ".join(f"{k} {v:.1f}s" for k, v in res.seconds.items())
     print(f"wrote {res.n_cases} cases in {len(res.files)} file(s) to {out / 'front_page'} ({secs})")
@@ -61,6 +62,8 @@ def add_generate_subparser(subparsers) -> argparse.ArgumentParser:
                    help="write every case into one UTF-8 CSV (benchmarks) instead of hospital × month files")
     p.add_argument("--dx-slots", type=int, default=15)
     p.add_argument("--px-slots", type=int, default=7)
+    p.add_argument("--no-costing", action="store_true",
+                   help="do not write the costing inputs (landing/costing/) that match these cases")
     p.add_argument("-v", "--verbose", action="store_true", help="print the distribution summary")
     p.set_defaults(func=cmd_generate)
     return p

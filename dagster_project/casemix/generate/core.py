@@ -15,6 +15,7 @@ from casemix.generate.cases import build_cases, make_schedule
 from casemix.generate.catalog import Catalog, build_catalog
 from casemix.generate.roster import roster as make_roster
 from casemix.generate.writer import write_csv, write_xlsx
+from casemix.layout import FEE_ITEMS, FEE_SUB_ITEMS
 from casemix.pseudonymise import discharge_id
 
 MANIFEST_COLUMNS = ["ZZJGDM", "BAH", "ZYCS", "discharge_id", "rule_id", "field", "description"]
@@ -37,6 +38,10 @@ class GenerateParams:
     single_file: str | None = None
     dx_slots: int = 15
     px_slots: int = 7
+    costing: bool = True                  # also write the costing inputs (landing/costing/)
+
+
+_COSTING_COLUMNS = {"ZZJGDM", "CYKB", "CYSJ", "SJZYTS", "ZFY", *FEE_ITEMS, *FEE_SUB_ITEMS}
 
 
 @dataclass
@@ -187,6 +192,16 @@ def generate(out_dir: str | Path, seed: int = 42, *, key: bytes | None = None, *
     md.mkdir(parents=True, exist_ok=True)
     manifest.to_csv(md / "defects.csv", index=False, encoding="utf-8", lineterminator="\n")
     ros.write(out / "reference")
+    if p.costing and table.num_rows:
+        # costing inputs consistent with these cases (departments, ledgers sized on their charges)
+        from casemix.generate.costing import generate_costing_inputs, summarise_front_page
+
+        t = time.perf_counter()
+        fp_cols = [c for c in table.column_names if c in _COSTING_COLUMNS]
+        months = sorted(truth["month"].unique())
+        generate_costing_inputs(out, p.seed, ros.departments, months,
+                                summarise_front_page(table.select(fp_cols).to_pandas()))
+        secs["costing"] = time.perf_counter() - t
     summary = dict(
         seed=p.seed, params=asdict(p), scheme_version=cat.scheme_version, n_cases=int(table.num_rows),
         n_defects=int(len(manifest)), defect_injector=inject is not None,
