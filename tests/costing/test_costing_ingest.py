@@ -3,7 +3,7 @@
 import openpyxl
 
 from casemix.costing.load import load_folder, parse_month
-from conftest import BAD_DRIVERS, BAD_LEDGER, BAD_MAPPING, DEPARTMENTS, DRIVERS, LEDGER, MAPPING, write_landing
+from costing_fixtures import BAD_DRIVERS, BAD_LEDGER, BAD_MAPPING, DEPARTMENTS, DRIVERS, LEDGER, MAPPING, write_landing
 
 
 def test_loaded_plus_quarantined_equals_read(query):

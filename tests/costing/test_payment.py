@@ -9,7 +9,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from conftest import CASES, _payment_cases
+from costing_fixtures import CASES, _payment_cases
 
 CLASSES = {
     "x1": "normal",   # 3000.00 = 3 × mean: not above

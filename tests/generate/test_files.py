@@ -14,7 +14,7 @@ import casemix.generate.core as core
 from casemix.generate import generate, roster
 from casemix.layout import hqms_header
 from casemix.pseudonymise import discharge_id
-from conftest import KEY, read_extract
+from generate_fixtures import KEY, read_extract
 
 SMALL = dict(hospitals=2, start="2023-11", months=4, cases_per_month=12, scheme="demo",
              xlsx_share=0.3, gb18030_share=0.4, chinese_header_share=0.4)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from casemix.generate import generate
-from conftest import KEY, read_extract
+from generate_fixtures import KEY, read_extract
 from gen_rules import violations
 
 pytestmark = pytest.mark.realscheme

@@ -5,7 +5,7 @@ T-1 (discharges in 2023). QY_EXPECT[bah] = {mode: (status, adrg, drg)} for the c
 on qy_mode.
 """
 
-from conftest import UNMAPPABLE, case
+from grouper_fixtures import UNMAPPABLE, case
 
 EDGE_CASES = [
     # -- non-OR before medical; 36.0601 is an OR procedure (it is in FB1's 同时包含 list) but also in F's

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 
-from conftest import case, hand_scheme, write_cases
+from grouper_fixtures import case, hand_scheme, write_cases
 
 
 def test_group_cli_writes_every_record_in_input_order(tmp_path):

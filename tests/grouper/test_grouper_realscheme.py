@@ -11,7 +11,7 @@ import csv
 
 import pytest
 
-from conftest import build_warehouse, read_results, real_scheme_dir
+from grouper_fixtures import build_warehouse, read_results, real_scheme_dir
 from realscheme_cases import SchemeIndex, coverage_cases, severity_cases
 
 pytestmark = pytest.mark.realscheme

@@ -6,7 +6,7 @@ import copy
 
 import pandas as pd
 
-from conftest import clean_case, to_extract_rows
+from quality_fixtures import clean_case, to_extract_rows
 
 
 def test_check_cli_writes_one_row_per_finding(tmp_path, gx_loaded, capsys):

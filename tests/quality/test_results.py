@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from conftest import build_db, clean_case
+from quality_fixtures import build_db, clean_case
 from casemix.quality.codelists import CodeTable
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import clean_case
+from quality_fixtures import clean_case
 
 FEE_DELTA_FIELDS = ("ZFY",)
 
@@ -45,7 +45,7 @@ def _same_day(c):
 
 
 def _no_fees(c):
-    from conftest import _FEES
+    from quality_fixtures import _FEES
     for k in _FEES:
         c[k] = "0"
     c.update(ZFY="0", ZFJE="0")
@@ -235,7 +235,7 @@ CASES: dict[str, tuple] = {
 
 @pytest.fixture(scope="session")
 def results(ruleset, gx_loaded):
-    from conftest import build_db
+    from quality_fixtures import build_db
     from casemix.quality.runner import check_partitions
 
     cases = []
