@@ -46,10 +46,19 @@ def print_summary() -> int:
     with connection(s=s, read_only=True) as con:
         info = warehouse_summary(con)
         extra = []
-        for label, schema, table in [("quality issues", "quality", "qc_case_issues"),
-                                     ("grouped discharges", "marts", "fct_discharges")]:
+        if _table_exists(con, "quality", "qc_case_issues"):
+            n, cases = con.execute("SELECT count(*), count(DISTINCT discharge_id) "
+                                   "FROM quality.qc_case_issues").fetchone()
+            extra.append(("quality", f"{n:,} findings on {cases:,} cases (quality.qc_case_issues)"))
+        if _table_exists(con, "marts", "fct_discharge_groupings"):
+            rows = con.execute("SELECT grouping_status, count(*) FROM marts.fct_discharge_groupings "
+                               "GROUP BY 1 ORDER BY 2 DESC").fetchall()
+            extra.append(("grouping", ", ".join(f"{st} {n:,}" for st, n in rows)))
+        for schema, table in [("marts", "fct_case_mix_hospital_monthly"), ("marts", "fct_discharge_costs"),
+                              ("marts", "fct_drg_margins"), ("marts", "fct_discharge_payments")]:
             if _table_exists(con, schema, table):
-                extra.append((label, con.execute(f"SELECT count(*) FROM {schema}.{table}").fetchone()[0]))
+                n = con.execute(f"SELECT count(*) FROM {schema}.{table}").fetchone()[0]
+                extra.append(("mart", f"{schema}.{table}: {n:,} rows"))
     if not info:
         print("the warehouse holds no front-page data yet")
         return 1
@@ -63,6 +72,6 @@ def print_summary() -> int:
           f"(of which {info['rows_superseded']:,} superseded by a later file)")
     for reason, n in info["quarantine_reasons"]:
         print(f"            {n:>6,}  {reason}")
-    for label, n in extra:
-        print(f"{label:<11} {n:,}")
+    for label, text in extra:
+        print(f"{label:<11} {text}")
     return 0

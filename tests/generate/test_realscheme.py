@@ -21,7 +21,8 @@ def real(tmp_path_factory):
     if not d or not (Path(d) / "1_MDC.txt").exists():
         pytest.skip("set CASEMIX_DRG_SCHEME_DIR to the CHS_DRG_11 folder to run the real-scheme tests")
     out = tmp_path_factory.mktemp("gen_real")
-    res = generate(out, 9, key=KEY, scheme=d, hospitals=2, months=12, cases=4000, single_file="real.csv")
+    res = generate(out, 9, key=KEY, scheme=d, hospitals=2, months=12, cases=4000, single_file="real.csv",
+                   defect_rate=0.0)  # clean cases only: defects are the quality tests' data
     from casemix.generate import load_catalog
     cat = load_catalog(d)
     return res, read_extract(res.files[0])[0], cat
