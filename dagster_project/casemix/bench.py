@@ -99,10 +99,9 @@ def _generate(size: int, out: Path, seed: int) -> Path:
     if path.exists():
         return path
     hospitals = max(3, min(60, size // 20000))
-    per_month = max(1, size // (12 * hospitals))
     cmd = [sys.executable, "-m", "casemix.cli", "generate", "--out", str(out), "--seed", str(seed),
            "--hospitals", str(hospitals), "--start", "2024-01", "--months", "12",
-           "--cases-per-month", str(per_month), "--single-file", name]
+           "--cases", str(size), "--single-file", name]
     scheme = os.environ.get("CASEMIX_DRG_SCHEME_DIR")
     if scheme:
         cmd += ["--scheme", scheme]
@@ -150,6 +149,15 @@ def run(size: int, workdir: Path, seed: int = 7) -> dict:
             stats = publish_months(con, staged_months(con))
         st.note = (f"read {r.rows_read:,}, loaded {sum(p.rows_loaded for p in stats):,}, "
                    f"quarantined {sum(p.rows_quarantined for p in stats):,}")
+
+    with measure(stages, "reference: scheme + costing inputs") as st:
+        from casemix.costing.load import load_costing
+        from casemix.scheme import load_scheme, write_scheme_duckdb
+
+        with connection(s=s) as con:
+            write_scheme_duckdb(load_scheme(s.scheme_dir), con)
+            cst = load_costing(con, s.costing_landing)
+        st.note = f"scheme {s.scheme_dir}; {sum(f.rows_loaded for f in cst):,} costing rows"
 
     quality = _try_quality(stages, size, s)
     _dbt_stages(stages, size, s)
