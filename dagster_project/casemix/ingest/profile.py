@@ -1,0 +1,56 @@
+"""Time each DuckDB statement of staging and publishing one extract:
+``python -m casemix.ingest.profile EXTRACT.csv [--warehouse /tmp/profile.duckdb]``.
+
+Prints every statement that took more than 0.3 s, then the stage and publish totals. A scratch
+warehouse is used (deleted first); the key is a fixed test key.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import time
+from pathlib import Path
+
+from casemix.ingest import stage as st
+from casemix.warehouse import connect
+
+
+class _Timed:
+    def __init__(self, con):
+        self._con = con
+
+    def execute(self, query, *args):
+        t = time.perf_counter()
+        r = self._con.execute(query, *args)
+        d = time.perf_counter() - t
+        if d > 0.3:
+            print(f"{d:6.1f}s  {' '.join(str(query).split())[:100]}")
+        return r
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("extract", type=Path)
+    ap.add_argument("--warehouse", type=Path, default=Path("warehouse/profile.duckdb"))
+    a = ap.parse_args(argv)
+    a.warehouse.unlink(missing_ok=True)
+    con = connect(a.warehouse)
+    st.ensure_schema(con)
+    timed = _Timed(con)
+    t0 = time.perf_counter()
+    r = st.stage_file(timed, a.extract, b"profile-key", first_month=dt.date(2000, 1, 1))
+    t1 = time.perf_counter()
+    st.publish_months(timed, st.staged_months(con))
+    t2 = time.perf_counter()
+    print(f"stage {t1 - t0:.1f}s, publish {t2 - t1:.1f}s: {r.rows_read:,} rows, "
+          f"{r.rows_read / (t2 - t0):,.0f} cases/s")
+    con.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
