@@ -60,6 +60,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
     result = job.execute_in_process(
         instance=instance,
+        run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}},
         tags={"dagster/asset_partition_range_start": start_m.isoformat(),
               "dagster/asset_partition_range_end": end_m.isoformat()},
         raise_on_error=False,
@@ -94,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="materialize every asset for a range of discharge months")
     p.add_argument("--months", help="START..END as YYYY-MM..YYYY-MM (default: months in landing files)")
+    p.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+                   help="Dagster console log level (default INFO)")
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("summary", help="print what the warehouse holds (hospitals, months, row counts)")
     p.set_defaults(func=cmd_summary)
