@@ -114,3 +114,19 @@ def test_no_patient_identifier_reaches_a_mart(pipeline):
     forbidden = {"medical_record_no", "bah", "xm", "sfzh", "dh", "xzz", "hkdz", "jkkh", "lxrxm"}
     assert not cols & forbidden
     assert not any(c.endswith("_hash") for c in cols)
+
+
+def test_front_page_quality_mart_counts_every_case(pipeline):
+    con = pipeline["con"]
+    n = con.execute("SELECT count(*) FROM front_page.discharges").fetchone()[0]
+    cases, bad_fee = con.execute(
+        "SELECT sum(cases), sum(cases * (1 - fee_accuracy_rate)) FROM marts.fct_front_page_quality_monthly"
+    ).fetchone()
+    assert cases == n
+    fee_error_cases = con.execute(
+        "SELECT count(DISTINCT discharge_id) FROM quality.qc_case_issues "
+        "WHERE rule_id LIKE 'FEE-%' AND severity = 'E'").fetchone()[0]
+    assert round(bad_fee) == fee_error_cases
+    # the audited (正确率) indicators stay null until coders fill the audit sample
+    assert con.execute("SELECT count(*) FROM marts.fct_front_page_quality_monthly "
+                       "WHERE principal_dx_selection_rate IS NOT NULL").fetchone()[0] == 0
