@@ -1,0 +1,46 @@
+{#- The weight table (权重表): one row per scheme_version × weight_version × drg_code, with the weight
+    version's effective range [effective_from, effective_to) and every parameter it was computed with
+    (from the seed weight_versions, joined). Formulas: int_drg_weights_derived. -#}
+select
+    w.scheme_version,
+    w.weight_version,
+    w.drg_code,
+    w.adrg_code,
+    w.rw,
+    cast(w.rw * 100 as double)                      as base_points,
+    v.effective_from,
+    v.effective_to,
+    v.method,
+    w.weight_basis,
+    w.is_low_volume,
+    w.case_count,
+    w.mean_cost_amount,
+    w.cost_cv,
+    w.overall_mean_cost_amount,
+    w.rw_own,
+    w.rescale_factor,
+    w.benchmark_case_count,
+    w.trimmed_case_count,
+    w.benchmark_mean_cost_amount,
+    w.benchmark_mean_los_days,
+    w.benchmark_death_count,
+    w.benchmark_hospital_count,
+    v.benchmark_from,
+    v.benchmark_to,
+    v.cost_basis,
+    v.costing_method,
+    v.trimming,
+    v.iqr_k,
+    v.sd_k,
+    v.p_low,
+    v.p_high,
+    v.blend,
+    v.min_cases,
+    v.fallback,
+    v.rescale,
+    v.los_exclusion_days,
+    v.min_cost_amount,
+    v.notes
+from {{ ref('int_drg_weights_derived') }} as w
+join {{ ref('int_weight_versions_resolved') }} as v
+  on v.weight_version = w.weight_version and v.scheme_version = w.scheme_version

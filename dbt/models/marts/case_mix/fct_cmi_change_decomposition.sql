@@ -1,0 +1,204 @@
+{#- CMI change decomposition (CMI变动分解) between two months of one unit, both priced with ONE weight
+    version (parameter decomposition_weight_version; empty = the active version with the latest
+    effective_from), so a change of weights never shows up as a change of case mix.
+    Grain: unit_level (hospital | department) × hospital_id × discharge_dept_code ('' at hospital level)
+    × comparison (same_month_last_year | previous_month) × discharge_month (the second period);
+    a row when both months have grouped cases weighted under that version.
+    Period 1 = base month, period 2 = discharge_month. N = grouped cases, TW = Σ RW, CMI = TW / N;
+    s_a = n_a / N the ADRG's share of cases, w̄_a = its mean RW (an ADRG missing in one period takes
+    the other period's w̄_a, so it contributes mix only).
+      total_weight_change = TW2 − TW1 = volume_effect + cmi_effect
+        volume_effect = (N2 − N1) · CMI1          cmi_effect = N2 · (CMI2 − CMI1)
+      cmi_change = CMI2 − CMI1 = adrg_mix_effect + severity_effect
+        adrg_mix_effect = Σ_a (s_a2 − s_a1) · w̄_a1      severity_effect = Σ_a s_a2 · (w̄_a2 − w̄_a1)
+    The same within-ADRG term on mean cost and mean LOS: cost_within_adrg_change_rate =
+    Σ_a s_a2 (c̄_a2 − c̄_a1) / Σ_a s_a2 c̄_a1 (likewise LOS). Coding drift (编码高套 suspicion):
+    severity_share = severity_effect / CMI1 >= drift_min_severity_share while both within-ADRG cost and
+    LOS change rates are < drift_follow_ratio × severity_share. -#}
+
+with params as (
+    {{ case_mix_parameters() }}
+),
+
+latest as (
+    select weight_version from (
+        select weight_version,
+               row_number() over (order by effective_from desc, weight_version desc) as rn
+        from {{ ref('int_weight_versions_resolved') }}
+    ) as ranked
+    where rn = 1
+),
+
+fixed as (
+    select coalesce(p.decomposition_weight_version, l.weight_version) as weight_version
+    from params as p
+    cross join latest as l
+),
+
+cases as (
+    select c.hospital_id, c.discharge_dept_code, c.discharge_month, c.adrg_code,
+           w.rw, cast(c.total_cost_amount as double) as cost, c.los_days, f.weight_version
+    from {{ ref('fct_case_mix_discharges') }} as c
+    cross join fixed as f
+    join {{ ref('int_drg_weights_derived') }} as w
+      on w.weight_version = f.weight_version and w.scheme_version = c.scheme_version and w.drg_code = c.drg_code
+    where c.grouping_status = 'grouped' and w.rw is not null
+),
+
+unit_adrgs as (
+    select 'hospital' as unit_level, hospital_id, '' as discharge_dept_code, discharge_month, adrg_code,
+           count(*) as n, sum(rw) as rw_sum, sum(cost) as cost_sum, sum(los_days) as los_sum
+    from cases group by hospital_id, discharge_month, adrg_code
+    union all
+    select 'department', hospital_id, coalesce(discharge_dept_code, ''), discharge_month, adrg_code,
+           count(*), sum(rw), sum(cost), sum(los_days)
+    from cases group by hospital_id, coalesce(discharge_dept_code, ''), discharge_month, adrg_code
+),
+
+unit_months as (
+    select unit_level, hospital_id, discharge_dept_code, discharge_month,
+           sum(n) as n, sum(rw_sum) as rw_sum, sum(cost_sum) as cost_sum, sum(los_sum) as los_sum
+    from unit_adrgs group by unit_level, hospital_id, discharge_dept_code, discharge_month
+),
+
+periods as (
+    select unit_level, hospital_id, discharge_dept_code, discharge_month,
+           'same_month_last_year' as comparison,
+           cast({{ dbt.dateadd('month', -12, 'discharge_month') }} as date) as base_month
+    from unit_months
+    union all
+    select unit_level, hospital_id, discharge_dept_code, discharge_month,
+           'previous_month',
+           cast({{ dbt.dateadd('month', -1, 'discharge_month') }} as date)
+    from unit_months
+),
+
+pairs as (
+    select p.unit_level, p.hospital_id, p.discharge_dept_code, p.discharge_month, p.comparison, p.base_month,
+           m1.n as n1, m1.rw_sum as tw1, m1.cost_sum as cost1, m1.los_sum as los1,
+           m2.n as n2, m2.rw_sum as tw2, m2.cost_sum as cost2, m2.los_sum as los2
+    from periods as p
+    join unit_months as m1
+      on m1.unit_level = p.unit_level and m1.hospital_id = p.hospital_id
+     and m1.discharge_dept_code = p.discharge_dept_code and m1.discharge_month = p.base_month
+    join unit_months as m2
+      on m2.unit_level = p.unit_level and m2.hospital_id = p.hospital_id
+     and m2.discharge_dept_code = p.discharge_dept_code and m2.discharge_month = p.discharge_month
+),
+
+a1 as (
+    select p.unit_level, p.hospital_id, p.discharge_dept_code, p.discharge_month, p.comparison,
+           a.adrg_code, a.n, a.rw_sum, a.cost_sum, a.los_sum
+    from pairs as p
+    join unit_adrgs as a
+      on a.unit_level = p.unit_level and a.hospital_id = p.hospital_id
+     and a.discharge_dept_code = p.discharge_dept_code and a.discharge_month = p.base_month
+),
+
+a2 as (
+    select p.unit_level, p.hospital_id, p.discharge_dept_code, p.discharge_month, p.comparison,
+           a.adrg_code, a.n, a.rw_sum, a.cost_sum, a.los_sum
+    from pairs as p
+    join unit_adrgs as a
+      on a.unit_level = p.unit_level and a.hospital_id = p.hospital_id
+     and a.discharge_dept_code = p.discharge_dept_code and a.discharge_month = p.discharge_month
+),
+
+adrgs as (
+    select
+        coalesce(a1.unit_level, a2.unit_level)                   as unit_level,
+        coalesce(a1.hospital_id, a2.hospital_id)                 as hospital_id,
+        coalesce(a1.discharge_dept_code, a2.discharge_dept_code) as discharge_dept_code,
+        coalesce(a1.discharge_month, a2.discharge_month)         as discharge_month,
+        coalesce(a1.comparison, a2.comparison)                   as comparison,
+        coalesce(a1.n, 0) as n1, coalesce(a2.n, 0) as n2,
+        coalesce(a1.rw_sum / a1.n, a2.rw_sum / a2.n)             as w1,
+        coalesce(a2.rw_sum / a2.n, a1.rw_sum / a1.n)             as w2,
+        coalesce(a1.cost_sum / a1.n, a2.cost_sum / a2.n)         as c1,
+        coalesce(a2.cost_sum / a2.n, a1.cost_sum / a1.n)         as c2,
+        coalesce(a1.los_sum / a1.n, a2.los_sum / a2.n)           as l1,
+        coalesce(a2.los_sum / a2.n, a1.los_sum / a1.n)           as l2
+    from a1
+    full outer join a2
+      on a2.unit_level = a1.unit_level and a2.hospital_id = a1.hospital_id
+     and a2.discharge_dept_code = a1.discharge_dept_code and a2.discharge_month = a1.discharge_month
+     and a2.comparison = a1.comparison and a2.adrg_code = a1.adrg_code
+),
+
+effects as (
+    select
+        a.unit_level, a.hospital_id, a.discharge_dept_code, a.discharge_month, a.comparison,
+        count(*)                                                                            as adrg_count,
+        sum((cast(a.n2 as double) / p.n2 - cast(a.n1 as double) / p.n1) * a.w1)           as adrg_mix_effect,
+        sum(cast(a.n2 as double) / p.n2 * (a.w2 - a.w1))                                   as severity_effect,
+        sum(cast(a.n2 as double) / p.n2 * (a.c2 - a.c1))                                   as cost_within_change,
+        sum(cast(a.n2 as double) / p.n2 * a.c1)                                            as cost_within_base,
+        sum(cast(a.n2 as double) / p.n2 * (a.l2 - a.l1))                                   as los_within_change,
+        sum(cast(a.n2 as double) / p.n2 * a.l1)                                            as los_within_base
+    from adrgs as a
+    join pairs as p
+      on p.unit_level = a.unit_level and p.hospital_id = a.hospital_id
+     and p.discharge_dept_code = a.discharge_dept_code and p.discharge_month = a.discharge_month
+     and p.comparison = a.comparison
+    group by a.unit_level, a.hospital_id, a.discharge_dept_code, a.discharge_month, a.comparison
+),
+
+measured as (
+    select
+        p.*,
+        f.weight_version,
+        p.tw1 / p.n1                                                 as cmi1,
+        p.tw2 / p.n2                                                 as cmi2,
+        e.adrg_count, e.adrg_mix_effect, e.severity_effect,
+        e.severity_effect / nullif(p.tw1 / p.n1, 0)                  as severity_share,
+        e.cost_within_change / nullif(e.cost_within_base, 0)         as cost_within_rate,
+        e.los_within_change / nullif(e.los_within_base, 0)           as los_within_rate,
+        pr.drift_min_severity_share, pr.drift_follow_ratio
+    from pairs as p
+    join effects as e
+      on e.unit_level = p.unit_level and e.hospital_id = p.hospital_id
+     and e.discharge_dept_code = p.discharge_dept_code and e.discharge_month = p.discharge_month
+     and e.comparison = p.comparison
+    cross join fixed as f
+    cross join params as pr
+)
+
+select
+    cast(unit_level as {{ dbt.type_string() }})                 as unit_level,
+    cast(hospital_id as {{ dbt.type_string() }})                as hospital_id,
+    cast(discharge_dept_code as {{ dbt.type_string() }})        as discharge_dept_code,
+    cast(comparison as {{ dbt.type_string() }})                 as comparison,
+    cast(base_month as date)                                    as base_month,
+    cast(discharge_month as date)                               as discharge_month,
+    cast(weight_version as {{ dbt.type_string() }})             as weight_version,
+    cast(n1 as bigint)                                          as base_case_count,
+    cast(n2 as bigint)                                          as case_count,
+    cast(tw1 as double)                                         as base_total_weight,
+    cast(tw2 as double)                                         as total_weight,
+    cast(cmi1 as double)                                        as base_cmi,
+    cast(cmi2 as double)                                        as cmi,
+    cast(tw2 - tw1 as double)                                   as total_weight_change,
+    cast((n2 - n1) * cmi1 as double)                            as volume_effect,
+    cast(n2 * (cmi2 - cmi1) as double)                          as cmi_effect,
+    cast(cmi2 - cmi1 as double)                                 as cmi_change,
+    cast(adrg_mix_effect as double)                             as adrg_mix_effect,
+    cast(severity_effect as double)                             as severity_effect,
+    cast(adrg_count as bigint)                                  as adrg_count,
+    cast(cost1 / n1 as double)                                  as base_avg_cost_amount,
+    cast(cost2 / n2 as double)                                  as avg_cost_amount,
+    cast(los1 / n1 as double)                                   as base_avg_los_days,
+    cast(los2 / n2 as double)                                   as avg_los_days,
+    cast(severity_share as double)                              as severity_share,
+    cast(cost_within_rate as double)                            as cost_within_adrg_change_rate,
+    cast(los_within_rate as double)                             as los_within_adrg_change_rate,
+    cast(coalesce(severity_share >= drift_min_severity_share
+                  and cost_within_rate < drift_follow_ratio * severity_share
+                  and los_within_rate < drift_follow_ratio * severity_share, false) as boolean) as is_coding_drift_suspected,
+    cast(case when severity_share >= drift_min_severity_share
+                   and cost_within_rate < drift_follow_ratio * severity_share
+                   and los_within_rate < drift_follow_ratio * severity_share
+              then '疑似编码高套：ADRG 内严重程度效应 ' || cast(round(severity_share * 100, 1) as {{ dbt.type_string() }})
+                   || '% of CMI，而 ADRG 内费用变化 ' || cast(round(cost_within_rate * 100, 1) as {{ dbt.type_string() }})
+                   || '%，住院日变化 ' || cast(round(los_within_rate * 100, 1) as {{ dbt.type_string() }}) || '%'
+         end as {{ dbt.type_string() }})                        as drift_note
+from measured
