@@ -104,7 +104,11 @@ VERSIONS = [
     ("S1", "V_LOGSD2", True, "data", "2032-01-01", "2033-01-01", *_B24, "log_sd", 2, "none"),
     ("S1", "V_PCT", True, "data", "2033-01-01", "2034-01-01", *_B24, "percentile", 3, "none"),
     ("S1", "V_OFF", False, "data", "2024-06-01", None, None, None, "none", 3, "none"),  # inactive: ignored
+    ("S1", "V_FULL", True, "data", "2034-01-01", "2035-01-01", *_B24, "none", 3, "none"),  # cost layer, below
 ]
+# V_FULL's cost basis: the full-cost layer (医疗成本) of the top-down method from the costing mart, here a
+# stand-in: full_cost_amount = 住院总费用 + 100 (top_down) and = 住院总费用 (ccr).
+COST_BASIS = {"V_FULL": ("full_cost_amount", "top_down")}
 OFFICIAL = [("S1", "V_2023", "AA1", 0.8, None), ("S1", "V_2023", "BB1", None, 160.0),
             ("S1", "V_2023", "BB5", 0.3, None)]
 PARAMETERS = {"risk_min_cases": "5", "decomposition_weight_version": "V_IQR"}
@@ -137,6 +141,14 @@ def load_inputs(con: duckdb.DuckDBPyConnection) -> None:
                NULL::VARCHAR AS trace
         FROM intermediate.int_discharges_grouped g JOIN front_page.discharges d USING (discharge_id)
         WHERE g.is_primary_scheme""")
+    layers = ", ".join(f"{c} DECIMAL(18,2)" for c in ("variable_cost_amount", "direct_cost_amount",
+                                                        "medical_business_cost_amount", "full_cost_amount",
+                                                        "full_cost_incl_fiscal_amount"))
+    con.execute(f"CREATE OR REPLACE TABLE marts.fct_discharge_costs (discharge_id VARCHAR, costing_method VARCHAR, "
+                f"{layers})")
+    con.execute("""INSERT INTO marts.fct_discharge_costs (discharge_id, costing_method, full_cost_amount)
+        SELECT discharge_id, 'top_down', zfy + 100 FROM front_page.discharges
+        UNION ALL SELECT discharge_id, 'ccr', zfy FROM front_page.discharges""")
 
 
 def configure(con: duckdb.DuckDBPyConnection) -> None:
@@ -146,6 +158,9 @@ def configure(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"INSERT INTO reference.weight_versions ({', '.join(VERSION_COLUMNS)}) VALUES "
                     "(?, ?, ?, ?, ?, ?, ?, ?, 'total_cost_amount', null, ?, 1.5, ?, 0.025, 0.975, ?, 0, 'keep',"
                     " false, 60, 5, 'test')", [s, v, active, method, ef, et, bf, bt, trimming, sd_k, blend])
+    for v, (basis, costing_method) in COST_BASIS.items():
+        con.execute("UPDATE reference.weight_versions SET cost_basis = ?, costing_method = ? WHERE weight_version = ?",
+                    [basis, costing_method, v])
     con.execute("DELETE FROM reference.official_weights")
     con.executemany("INSERT INTO reference.official_weights VALUES (?, ?, ?, ?, ?)", OFFICIAL)
     for k, v in PARAMETERS.items():
@@ -198,7 +213,8 @@ def build_warehouse(base: Path) -> Path:
         con.close()
     run_dbt(wh, base, ["build", "--select", CASE_MIX_SELECT, "test_type:unit,path:models/intermediate/case_mix",
                        "test_type:unit,path:models/marts/case_mix", "path:tests/case_mix",
-                       "--exclude-resource-type", "seed", "--indirect-selection", "cautious"])
+                       "--exclude-resource-type", "seed", "--indirect-selection", "cautious"],
+            dbt_vars={"case_mix_cost_layers": True})
     return wh
 
 

@@ -77,6 +77,15 @@ def test_rw_blend_1_2_7(query):
     assert round(w["AA1"], 6) == 1.142821
 
 
+def test_rw_on_a_cost_layer(query):
+    # V_FULL: full cost (top-down) = 住院总费用 + 100 per case, no trimming: AA1 2360, BB1 3100, BB5 600,
+    # M = 1920 + 100 = 2020.
+    assert weights(query, "V_FULL") == pytest.approx({"AA1": 2360 / 2020, "BB1": 3100 / 2020, "BB5": 600 / 2020},
+                                                     abs=1e-12)
+    assert query("select distinct cost_basis, costing_method from marts.dim_drg_weights "
+                 "where weight_version = 'V_FULL'") == [("full_cost_amount", "top_down")]
+
+
 def test_official_table_and_parameters_recorded(query):
     # V_2023: AA1 rw 0.8, BB1 only base points 160 → 1.6, BB5 0.3
     assert weights(query, "V_2023") == pytest.approx({"AA1": 0.8, "BB1": 1.6, "BB5": 0.3})
