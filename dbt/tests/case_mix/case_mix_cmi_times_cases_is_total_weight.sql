@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_case_mix_hospital_monthly'}}}) }}
 -- Invariant at every roll-up level: CMI × N (grouped cases with an RW) = total weight, and the case counts
 -- close: groupable = discharges − excluded = grouped + ungrouped; grouped = N + grouped without RW.
 {% set levels = ['fct_case_mix_monthly', 'fct_case_mix_hospital_monthly', 'fct_case_mix_hospital_yearly',

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'dim_drg_weights'}}}) }}
 -- With data-derived weights from a single period (no blend), no fallback applied and no rescale, the
 -- case-weighted mean RW over the trimmed benchmark population is 1:
 --   Σ_g n_g · (m_g / M) / Σ_g n_g = (Σ_i cost_i / M) / N = 1, since M = Σ_i cost_i / N.

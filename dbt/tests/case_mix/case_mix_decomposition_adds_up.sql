@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_cmi_change_decomposition'}}}) }}
 -- The two effects add up to the change: volume + CMI effect = total weight change; ADRG mix + severity =
 -- CMI change.
 select *

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_case_mix_discharges'}}}) }}
 -- Every discharge of the grouping mart is in the case-mix fact exactly once (and nothing else is).
 select g.discharge_id, count(c.discharge_id) as n
 from {{ ref('fct_discharge_groupings') }} as g

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_case_mix_hospital_monthly'}}}) }}
 -- Additive counts and sums of the hospital roll-ups equal the sum of the unit-level rows; distinct counts are
 -- recomputed (a hospital's DRG count is at most the sum over its units and at least their maximum).
 with units as (

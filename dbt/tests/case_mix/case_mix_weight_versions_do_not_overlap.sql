@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'int_weight_versions_resolved'}}}) }}
 -- Active weight versions of one scheme never overlap in effective range ([from, to), null to = open), so
 -- every discharge joins at most one version; a blend needs effective_from (its years precede it).
 select a.scheme_version, a.weight_version, b.weight_version as overlapping_version
