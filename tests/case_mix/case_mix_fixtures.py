@@ -23,8 +23,6 @@ dept D3 (doctor DR3): AA1 1300 1400, every BB5. H2: dept D2 (doctor DR2), 2024-0
 from __future__ import annotations
 
 import csv
-import json
-import os
 from pathlib import Path
 
 import duckdb
@@ -171,31 +169,10 @@ CASE_MIX_SELECT = "stg_front_page__discharges path:models/intermediate/case_mix 
 
 
 def run_dbt(wh: Path, work: Path, args: list[str], dbt_vars: dict | None = None):
-    from dbt.cli.main import dbtRunner
+    """dbt in-process against ``wh`` (casemix.dbt_runner), target and logs under ``work``, 2 threads."""
+    from casemix.dbt_runner import run_dbt as _run_dbt
 
-    env = {"CASEMIX_WAREHOUSE": str(wh), "CASEMIX_DUCKDB_TEMP_DIR": str(work / "duckdb_tmp"),
-           "DBT_SEND_ANONYMOUS_USAGE_STATS": "False", "DBT_VERSION_CHECK": "False", "CASEMIX_DBT_THREADS": "2"}
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        full = [*args, "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
-                "--target-path", str(work / "target"), "--log-path", str(work / "logs"), "--quiet"]
-        if dbt_vars:
-            full += ["--vars", json.dumps(dbt_vars)]
-        res = dbtRunner().invoke(full)
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-    if not res.success:
-        failed = []
-        if res.result is not None and hasattr(res.result, "results"):
-            failed = [f"{r.node.name}: {r.status}: {r.message}" for r in res.result.results
-                      if str(r.status) not in ("success", "pass")]
-        raise AssertionError(f"dbt {' '.join(args)} failed: {res.exception or ''}\n" + "\n".join(failed))
-    return res
+    return _run_dbt(args, warehouse=wh, work_dir=work, dbt_vars=dbt_vars, threads=2)
 
 
 def build_warehouse(base: Path) -> Path:

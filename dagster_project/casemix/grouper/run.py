@@ -8,14 +8,11 @@ result. The CLI and the pipeline therefore run the very same SQL.
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import json
-import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Mapping
 
 QY_MODES = ("off", "principal", "any")
 GROUPER_SELECT = "+fct_discharge_groupings"
@@ -28,85 +25,24 @@ OUTPUT_COLUMNS = ["BAH", "ZYCS", "scheme_version", "mdc", "adrg", "drg_code", "s
                   "grouping_status", "status_reason", "dx_match", "trace"]
 
 
-def _dbt_project_dir() -> Path:
-    from casemix.config import settings
-    return settings().dbt_project_dir
-
-
-@contextlib.contextmanager
-def _env(**values: str) -> Iterator[None]:
-    old = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
-def _release_duckdb() -> None:
-    """Close the DuckDB instance dbt-duckdb keeps open in this process after a run, so the file is
-    checkpointed and other connections (or a copy of the file) see every table."""
-    try:
-        from dbt.adapters.duckdb.connections import DuckDBConnectionManager as M
-    except ImportError:  # pragma: no cover
-        return
-    with M._LOCK:
-        if M._ENV is not None:
-            try:
-                M._ENV.close()
-            except Exception:  # noqa: BLE001 - best effort, as dbt-duckdb does itself
-                pass
-            M._ENV = None
-
-
 def run_grouper_dbt(warehouse: str | Path, dbt_vars: Mapping[str, Any] | None = None, *,
                     command: str = "build", select: str = GROUPER_SELECT, with_tests: bool = False,
                     work_dir: str | Path | None = None, extra_args: list[str] | None = None):
     """Run dbt (``build`` by default) for the grouper models against ``warehouse``; return the dbtRunnerResult.
 
     ``with_tests=False`` builds seeds and models only. dbt's target and log folders go to ``work_dir``
-    (a temp dir by default) so concurrent runs never share dbt/target. Raises RuntimeError on failure.
+    (a temp dir by default) so concurrent runs never share dbt/target. Raises
+    :class:`casemix.dbt_runner.DbtRunError` (a RuntimeError) on failure.
     """
-    from dbt.cli.main import dbtRunner
+    from casemix.dbt_runner import run_dbt
 
-    project = _dbt_project_dir()
-    own_tmp = work_dir is None
-    work = Path(tempfile.mkdtemp(prefix="casemix-dbt-")) if own_tmp else Path(work_dir)
-    work.mkdir(parents=True, exist_ok=True)
-    args = [command, "--project-dir", str(project), "--profiles-dir", str(project),
-            "--target-path", str(work / "target"), "--log-path", str(work / "logs"), "--quiet"]
+    args = [command]
     if select:
         args += ["--select", select]
     if command == "build" and not with_tests:
         args += ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
-    if dbt_vars:
-        args += ["--vars", json.dumps(dict(dbt_vars), ensure_ascii=False)]
     args += list(extra_args or [])
-    env = {"CASEMIX_WAREHOUSE": str(Path(warehouse).resolve()),
-           "CASEMIX_DUCKDB_TEMP_DIR": str(work / "duckdb_tmp"),
-           "DBT_SEND_ANONYMOUS_USAGE_STATS": "False", "DBT_VERSION_CHECK": "False"}
-    try:
-        with _env(**env):
-            try:
-                res = dbtRunner().invoke(args)
-            finally:
-                _release_duckdb()
-        if not res.success:
-            msgs = []
-            if res.exception is not None:
-                msgs.append(str(res.exception))
-            for r in getattr(res.result, "results", None) or []:
-                if str(getattr(r, "status", "")).lower() in ("error", "fail"):
-                    msgs.append(f"{r.node.name}: {r.message}")
-            raise RuntimeError("dbt " + command + " failed: " + "; ".join(msgs or ["see dbt log"]))
-        return res
-    finally:
-        if own_tmp:
-            shutil.rmtree(work, ignore_errors=True)
+    return run_dbt(args, warehouse=warehouse, work_dir=work_dir, dbt_vars=dbt_vars)
 
 
 def _load_scheme_tables(scheme):
