@@ -73,14 +73,15 @@ def failure_message(args: Sequence[str], res) -> str:
 
 def run_dbt(args: Sequence[str], *, warehouse: str | Path, work_dir: str | Path | None = None,
             dbt_vars: Mapping[str, Any] | None = None, threads: int | None = None,
-            check: bool = True):
+            check: bool = True, manifest=None):
     """Run ``dbt <args>`` against ``warehouse`` and return the ``dbtRunnerResult``.
 
     ``args`` is the dbt command and its selection (``["build", "--select", "…"]``); project, profiles,
     target and log paths are added here. dbt's target/logs and DuckDB's spill directory go to
     ``work_dir`` (a temp folder, removed afterwards, when None). ``threads`` sets the profile's
     ``CASEMIX_DBT_THREADS`` (the profile's default when None). With ``check`` (the default) a failed run
-    raises :class:`DbtRunError` naming every failed node.
+    raises :class:`DbtRunError` naming every failed node. ``manifest`` (the ``result`` of a ``parse``
+    run) skips parsing, so a series of invocations pays dbt's parse once.
     """
     from dbt.cli.main import dbtRunner
 
@@ -100,7 +101,7 @@ def run_dbt(args: Sequence[str], *, warehouse: str | Path, work_dir: str | Path 
     try:
         with scoped_env(**env):
             try:
-                res = dbtRunner().invoke(full)
+                res = dbtRunner(manifest=manifest).invoke(full)
             finally:
                 release_duckdb()
         if check and not res.success:
