@@ -71,6 +71,10 @@ def test_readmission_flags(query):
 
 
 def test_labels(query):
-    r = query("select distinct region, parameter_version, payment_system, data_basis "
-              "from marts.fct_discharge_payments")
-    assert len(r) == 1 and r[0][0] == "DEMO-REGIONAL" and "simulated" in r[0][3]
+    """Every January 2024 discharge takes the one seeded version, demo-1 (in force from 2020-01-01, open)."""
+    r = query("select distinct region, parameter_version, effective_from, effective_to, payment_status, "
+              "payment_system, data_basis from marts.fct_discharge_payments")
+    assert len(r) == 1
+    assert r[0][:6] == ("DEMO-REGIONAL", "demo-1", __import__("datetime").date(2020, 1, 1), None, "simulated",
+                        "point")
+    assert "simulated from the front page" in r[0][6]

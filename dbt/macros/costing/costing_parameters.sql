@@ -1,5 +1,6 @@
-{#- Parameters are data (seeds costing_parameters / payment_parameters, long form). These macros return a
-    scalar subquery for one parameter of the selected version, so no value is written into the SQL. -#}
+{#- Parameters are data (seeds costing_parameters / payment_parameters, long form). costing_param returns a
+    scalar subquery for one parameter of the selected costing version, so no value is written into the SQL.
+    Payment parameter sets are matched per discharge on their effective dates in fct_discharge_payments. -#}
 
 {% macro costing_parameter_version() -%}
 '{{ var("costing_parameter_version", "house-1") }}'
@@ -9,22 +10,10 @@
 '{{ var("payment_region", "DEMO-REGIONAL") }}'
 {%- endmacro %}
 
-{% macro payment_parameter_version() -%}
-'{{ var("payment_parameter_version", "demo-1") }}'
-{%- endmacro %}
-
 {% macro costing_param(parameter, key=none, type='double') -%}
 (select cast(max(value) as {{ 'double' if type == 'double' else dbt.type_string() }})
    from {{ ref('costing_parameters') }}
   where version = {{ costing_parameter_version() }} and parameter = '{{ parameter }}'
-    {%- if key is not none %} and key = '{{ key }}'{% endif %})
-{%- endmacro %}
-
-{% macro payment_param(parameter, key=none, type='double') -%}
-(select cast(max(value) as {{ 'double' if type == 'double' else dbt.type_string() }})
-   from {{ ref('payment_parameters') }}
-  where region = {{ payment_region() }} and version = {{ payment_parameter_version() }}
-    and parameter = '{{ parameter }}'
     {%- if key is not none %} and key = '{{ key }}'{% endif %})
 {%- endmacro %}
 

@@ -1,85 +1,114 @@
 {#- Simulated DRG payment (DRG 付费模拟) of every discharge under the regional rules of payment_parameters
-    (region/version selected by vars payment_region / payment_parameter_version; thresholds are regional
-    and illustrative). Grain: discharge_id.
+    (region var payment_region; thresholds are regional and illustrative). Grain: discharge_id.
+    Parameter set: a version of the region is in force on [effective_from, effective_to) (empty to = open);
+    each discharge takes the version in force on its discharge date (出院日期). Var payment_parameter_version
+    (default null) forces one version on every discharge (a what-if run). A version is a settlement period:
+    DRG means, the regional mean charge and the budget point value are computed over the cases of all
+    loaded hospitals that fall under the same version. A discharge no version covers has null payment and
+    payment_status = 'no_parameters' (warn test).
     payment_case_class: normal 正常 | high 高倍率 (charge > high_multiple × DRG mean; multiple tiered by RW) |
-      low 低倍率 (charge < low_multiple × DRG mean) | qy 歧义组 | ungrouped 未入组/排除/无权重.
+      low 低倍率 (charge < low_multiple × DRG mean) | qy 歧义组 | ungrouped 未入组/排除/无权重
+      (null for a DRG case without a parameter set).
     base_points = RW × base_points_per_rw; case_points: normal base × coefficient; high base × coefficient
       + base × (charge / mean − multiple); low base × charge / mean; qy / ungrouped per item: charge ×
       item_payment_ratio converted to points at the regional mean charge (point system) or paid as
       charge × item_payment_ratio (rate system). A same-DRG readmission of the patient within
       readmission_window_days of discharge multiplies the earlier case's points by readmission_factor.
-    Point system: payment = points × point value (fixed, or fund budget / Σ points of all loaded hospitals);
-    rate system: payment = points / base_points_per_rw × rate. Charges are 住院总费用 (item revenue).
+    Point system: payment = points × point value (fixed, or fund budget / Σ points of all loaded hospitals
+    under the version); rate system: payment = points / base_points_per_rw × rate (normal case: RW × rate ×
+    coefficient). Charges are 住院总费用 (item revenue).
     Labelled simulated from the front page (payment groups on the settlement list). -#}
+{%- set forced_version = var('payment_parameter_version', none) %}
 with cases as (
     select discharge_id, patient_id, hospital_id, cost_month, discharge_dept_code, attending_doctor,
-           admission_date, discharge_date, cast(total_cost_amount as double) as charge
+           admission_date, discharge_date, coalesce(discharge_date, cost_month) as parameter_date,
+           cast(total_cost_amount as double) as charge
     from {{ ref('int_discharges_prepared_for_costing') }}
+),
+param_rows as (
+    select * from {{ ref('payment_parameters') }}
+    where region = {{ payment_region() }}
+    {%- if forced_version %} and version = '{{ forced_version }}'{% endif %}
 ),
 params as (
     select
-        {{ payment_param('payment_system', type='string') }}           as payment_system,
-        {{ payment_param('base_points_per_rw') }}                      as base_points_per_rw,
-        {{ payment_param('point_value_mode', type='string') }}         as point_value_mode,
-        {{ payment_param('point_value') }}                             as point_value_fixed,
-        {{ payment_param('fund_budget_amount') }}                      as fund_budget_amount,
-        {{ payment_param('rate_amount') }}                             as rate_amount,
-        {{ payment_param('hospital_coefficient_mode', type='string') }} as hospital_coefficient_mode,
-        {{ payment_param('hospital_coefficient') }}                    as hospital_coefficient_fixed,
-        {{ payment_param('low_multiple') }}                            as low_multiple,
-        {{ payment_param('readmission_window_days') }}                 as readmission_window_days,
-        {{ payment_param('readmission_factor') }}                      as readmission_factor,
-        {{ payment_param('item_payment_ratio') }}                      as item_payment_ratio
-),
-meta as (
-    select min(region) as region, min(version) as parameter_version,
-           min(effective_from) as effective_from, max(effective_to) as effective_to
-    from {{ ref('payment_parameters') }}
-    where region = {{ payment_region() }} and version = {{ payment_parameter_version() }}
+        region, version as parameter_version,
+        min(effective_from) as effective_from,
+        max(effective_to) as effective_to,
+        max(case when parameter = 'payment_system' then value end)                        as payment_system,
+        cast(max(case when parameter = 'base_points_per_rw' then value end) as double)    as base_points_per_rw,
+        max(case when parameter = 'point_value_mode' then value end)                      as point_value_mode,
+        cast(max(case when parameter = 'point_value' then value end) as double)           as point_value_fixed,
+        cast(max(case when parameter = 'fund_budget_amount' then value end) as double)    as fund_budget_amount,
+        cast(max(case when parameter = 'rate_amount' then value end) as double)           as rate_amount,
+        max(case when parameter = 'hospital_coefficient_mode' then value end)             as hospital_coefficient_mode,
+        cast(max(case when parameter = 'hospital_coefficient' then value end) as double)  as hospital_coefficient_fixed,
+        cast(max(case when parameter = 'low_multiple' then value end) as double)          as low_multiple,
+        cast(max(case when parameter = 'readmission_window_days' then value end) as double) as readmission_window_days,
+        cast(max(case when parameter = 'readmission_factor' then value end) as double)    as readmission_factor,
+        cast(max(case when parameter = 'item_payment_ratio' then value end) as double)    as item_payment_ratio
+    from param_rows
+    group by region, version
 ),
 tiers as (
-    select cast(key as double) as rw_upper_bound, cast(value as double) as high_multiple
-    from {{ ref('payment_parameters') }}
-    where region = {{ payment_region() }} and version = {{ payment_parameter_version() }}
-      and parameter = 'high_multiple'
+    select version as parameter_version, cast(key as double) as rw_upper_bound,
+           cast(value as double) as high_multiple
+    from param_rows
+    where parameter = 'high_multiple'
 ),
 base as (
     select c.*, g.scheme_version, g.drg_code, coalesce(g.grouping_status, 'ungrouped') as grouping_status,
-           w.rw, w.weight_version,
+           w.rw, w.weight_version, pv.parameter_version,
            (g.grouping_status = 'grouped' and w.rw is not null and g.drg_code is not null) as is_drg_paid
     from cases as c
     left join {{ ref('fct_discharge_groupings') }} as g on g.discharge_id = c.discharge_id
     left join {{ ref('int_discharge_weights_selected') }} as w on w.discharge_id = c.discharge_id
+    left join params as pv
+    {%- if forced_version %}
+      on true
+    {%- else %}
+      on c.parameter_date >= pv.effective_from
+     and (pv.effective_to is null or c.parameter_date < pv.effective_to)
+    {%- endif %}
 ),
 drg_means as (
-    select scheme_version, drg_code, avg(charge) as drg_mean_charge
-    from base where is_drg_paid group by scheme_version, drg_code
+    select parameter_version, scheme_version, drg_code, avg(charge) as drg_mean_charge
+    from base where is_drg_paid group by parameter_version, scheme_version, drg_code
 ),
 hospital_drg_means as (
-    select hospital_id, scheme_version, drg_code, avg(charge) as hospital_drg_mean_charge
-    from base where is_drg_paid group by hospital_id, scheme_version, drg_code
+    select parameter_version, hospital_id, scheme_version, drg_code, avg(charge) as hospital_drg_mean_charge
+    from base where is_drg_paid group by parameter_version, hospital_id, scheme_version, drg_code
+),
+regional_means as (
+    select parameter_version, avg(charge) as regional_mean_charge from base group by parameter_version
 ),
 stats as (
-    select b.*, m.drg_mean_charge, h.hospital_drg_mean_charge,
-           (select avg(charge) from cases) as regional_mean_charge
+    select b.*, m.drg_mean_charge, h.hospital_drg_mean_charge, r.regional_mean_charge
     from base as b
     left join drg_means as m
-      on m.scheme_version = b.scheme_version and m.drg_code = b.drg_code
+      on m.parameter_version = b.parameter_version and m.scheme_version = b.scheme_version
+     and m.drg_code = b.drg_code
     left join hospital_drg_means as h
-      on h.hospital_id = b.hospital_id and h.scheme_version = b.scheme_version
-     and h.drg_code = b.drg_code
+      on h.parameter_version = b.parameter_version and h.hospital_id = b.hospital_id
+     and h.scheme_version = b.scheme_version and h.drg_code = b.drg_code
+    left join regional_means as r on r.parameter_version = b.parameter_version
 ),
 tiered as (
-    select s.discharge_id, min(t.rw_upper_bound) as rw_upper_bound
+    select s.discharge_id, s.parameter_version, min(t.rw_upper_bound) as rw_upper_bound
     from stats as s
-    join tiers as t on s.rw <= t.rw_upper_bound
+    join tiers as t on t.parameter_version = s.parameter_version and s.rw <= t.rw_upper_bound
     where s.is_drg_paid
-    group by s.discharge_id
+    group by s.discharge_id, s.parameter_version
 ),
 classified as (
-    select s.*, t.high_multiple, p.*,
+    select s.*, t.high_multiple,
+        p.region, p.effective_from, p.effective_to, p.payment_system, p.base_points_per_rw,
+        p.point_value_mode, p.point_value_fixed, p.fund_budget_amount, p.rate_amount,
+        p.hospital_coefficient_mode, p.hospital_coefficient_fixed, p.low_multiple,
+        p.readmission_window_days, p.readmission_factor, p.item_payment_ratio,
         case when s.grouping_status = 'qy' then 'qy'
              when not coalesce(s.is_drg_paid, false) then 'ungrouped'
+             when s.parameter_version is null then null
              when s.charge > t.high_multiple * s.drg_mean_charge then 'high'
              when s.charge < p.low_multiple * s.drg_mean_charge then 'low'
              else 'normal' end as payment_case_class,
@@ -89,9 +118,11 @@ classified as (
         lead(s.admission_date) over (partition by s.patient_id, s.scheme_version, s.drg_code
                                      order by s.admission_date, s.discharge_id) as next_same_drg_admission_date
     from stats as s
-    left join (select x.discharge_id, y.high_multiple from tiered as x
-               join tiers as y on y.rw_upper_bound = x.rw_upper_bound) as t on t.discharge_id = s.discharge_id
-    cross join params as p
+    left join (select x.discharge_id, y.high_multiple
+               from tiered as x
+               join tiers as y on y.parameter_version = x.parameter_version
+                              and y.rw_upper_bound = x.rw_upper_bound) as t on t.discharge_id = s.discharge_id
+    left join params as p on p.parameter_version = s.parameter_version
 ),
 pointed as (
     select *,
@@ -113,14 +144,26 @@ points as (
 ),
 valued as (
     select *,
-        case when point_value_mode = 'budget' then fund_budget_amount / nullif(sum(case_points) over (), 0)
-             else point_value_fixed end as point_value
+        case when point_value_mode = 'budget'
+             then fund_budget_amount / nullif(sum(case_points) over (partition by parameter_version), 0)
+             else point_value_fixed end as point_value,
+        case when payment_system = 'rate'
+             then case when payment_case_class in ('normal', 'high', 'low')
+                       then case_points / base_points_per_rw * rate_amount
+                       else charge * item_payment_ratio end
+        end as rate_payment
     from points
+),
+paid as (
+    select *,
+        case when payment_system = 'rate' then rate_payment else case_points * point_value end as payment
+    from valued
 )
 select
     cast(v.discharge_id as {{ dbt.type_string() }})           as discharge_id,
     cast(v.hospital_id as {{ dbt.type_string() }})            as hospital_id,
     cast(v.cost_month as date)                                as cost_month,
+    cast(v.discharge_date as date)                            as discharge_date,
     cast(v.discharge_dept_code as {{ dbt.type_string() }})    as discharge_dept_code,
     cast(v.attending_doctor as {{ dbt.type_string() }})       as attending_doctor,
     cast(v.scheme_version as {{ dbt.type_string() }})         as scheme_version,
@@ -139,31 +182,20 @@ select
     cast(v.case_points as double)                             as case_points,
     cast(v.payment_system as {{ dbt.type_string() }})         as payment_system,
     cast(v.point_value as double)                             as point_value,
-    {{ money("case when v.payment_system = 'rate'
-                   then case when v.payment_case_class in ('normal', 'high', 'low')
-                             then v.case_points / v.base_points_per_rw * v.rate_amount
-                             else v.charge * v.item_payment_ratio end
-                   else v.case_points * v.point_value end") }}  as simulated_payment_amount,
+    {{ money('v.payment') }}                                  as simulated_payment_amount,
     {{ money('v.charge') }}                                   as item_revenue_amount,
     f.full_cost_amount                                        as full_cost_amount,
-    {{ money("case when v.payment_system = 'rate'
-                   then case when v.payment_case_class in ('normal', 'high', 'low')
-                             then v.case_points / v.base_points_per_rw * v.rate_amount
-                             else v.charge * v.item_payment_ratio end
-                   else v.case_points * v.point_value end - v.charge") }} as payment_minus_item_revenue_amount,
-    {{ money("case when v.payment_system = 'rate'
-                   then case when v.payment_case_class in ('normal', 'high', 'low')
-                             then v.case_points / v.base_points_per_rw * v.rate_amount
-                             else v.charge * v.item_payment_ratio end
-                   else v.case_points * v.point_value end - f.full_cost_amount") }} as payment_minus_full_cost_amount,
+    {{ money('v.payment - v.charge') }}                       as payment_minus_item_revenue_amount,
+    {{ money('v.payment - f.full_cost_amount') }}             as payment_minus_full_cost_amount,
     cast(f.costing_method as {{ dbt.type_string() }})         as costing_method,
-    cast(m.region as {{ dbt.type_string() }})                 as region,
-    cast(m.parameter_version as {{ dbt.type_string() }})      as parameter_version,
-    cast(m.effective_from as date)                            as effective_from,
-    cast(m.effective_to as date)                              as effective_to,
+    cast(coalesce(v.region, {{ payment_region() }}) as {{ dbt.type_string() }}) as region,
+    cast(v.parameter_version as {{ dbt.type_string() }})      as parameter_version,
+    cast(v.effective_from as date)                            as effective_from,
+    cast(v.effective_to as date)                              as effective_to,
+    cast(case when v.parameter_version is null then 'no_parameters' else 'simulated' end
+         as {{ dbt.type_string() }})                          as payment_status,
     cast('simulated from the front page (payment groups on the settlement list); regional rules are illustrative'
          as {{ dbt.type_string() }})                          as data_basis
-from valued as v
-cross join meta as m
+from paid as v
 left join {{ ref('fct_discharge_costs') }} as f
   on f.discharge_id = v.discharge_id and f.costing_method = {{ costing_param('quadrant_costing_method', type='string') }}
