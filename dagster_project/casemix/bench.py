@@ -92,29 +92,63 @@ def measure(stages: list[Stage], name: str, cases: int | None = None, note: str 
     stages.append(st)
 
 
-def _generate(size: int, out: Path, seed: int) -> Path:
-    """The cached extract: one UTF-8 CSV of ``size`` cases over 12 months (the generator's own CLI)."""
+GENERATE_CHUNK = 1_000_000   # cases per generator run (one run holds its cases in memory: ~6.6 GB at 1M)
+
+
+def _generate(size: int, out: Path, seed: int, chunk: int = GENERATE_CHUNK) -> Path:
+    """The cached extract: one UTF-8 CSV of ``size`` cases over 12 months (the generator's own CLI).
+
+    Above ``chunk`` cases the generator runs once per chunk, each run with its own seed and therefore its
+    own hospitals (their codes derive from the seed), and the chunks' front-page, costing and manifest
+    files are appended into one set, so 10,000,000 cases never sit in one process."""
     name = f"extract_{size}.csv"
     path = out / "front_page" / name
     if path.exists():
         return path
-    hospitals = max(3, min(60, size // 20000))
-    cmd = [sys.executable, "-m", "casemix.cli", "generate", "--out", str(out), "--seed", str(seed),
-           "--hospitals", str(hospitals), "--start", "2024-01", "--months", "12",
-           "--cases", str(size), "--single-file", name]
     scheme = os.environ.get("CASEMIX_DRG_SCHEME_DIR")
-    if scheme:
-        cmd += ["--scheme", scheme]
-    subprocess.run(cmd, check=True)
+
+    def gen(n: int, dest: Path, s: int, file_name: str) -> None:
+        hospitals = max(3, min(60, n // 20000))
+        cmd = [sys.executable, "-m", "casemix.cli", "generate", "--out", str(dest), "--seed", str(s),
+               "--hospitals", str(hospitals), "--start", "2024-01", "--months", "12",
+               "--cases", str(n), "--single-file", file_name]
+        if scheme:
+            cmd += ["--scheme", scheme]
+        subprocess.run(cmd, check=True)
+
+    if size <= chunk:
+        gen(size, out, seed, name)
+        return path
+    sizes = [chunk] * (size // chunk) + ([size % chunk] if size % chunk else [])
+    tmp = out / "chunk"
+    for k, n in enumerate(sizes):
+        shutil.rmtree(tmp, ignore_errors=True)
+        gen(n, tmp, seed + k, "chunk.csv")
+        pairs = [(tmp / "front_page" / "chunk.csv", out / "front_page" / (name + ".part")),
+                 (tmp / "manifest" / "defects.csv", out / "manifest" / "defects.csv")]
+        pairs += [(f, out / "costing" / f.name) for f in sorted((tmp / "costing").glob("*.csv"))]
+        for src, dst in pairs:
+            _append_csv(src, dst, with_header=(k == 0))
+    shutil.rmtree(tmp, ignore_errors=True)
+    (out / "front_page" / (name + ".part")).rename(path)
     return path
 
 
-def run(size: int, workdir: Path, seed: int = 7) -> dict:
+def _append_csv(src: Path, dst: Path, with_header: bool) -> None:
+    """Append ``src`` to ``dst`` (created on the first chunk); later chunks leave out their header line."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    with open(src, "rb") as fi, open(dst, "wb" if with_header else "ab") as fo:
+        if not with_header:
+            fi.readline()
+        shutil.copyfileobj(fi, fo, 16 << 20)
+
+
+def run(size: int, workdir: Path, seed: int = 7, chunk: int = GENERATE_CHUNK) -> dict:
     workdir.mkdir(parents=True, exist_ok=True)
     data = workdir / f"data_{size}"
     stages: list[Stage] = []
     with measure(stages, "generate (cached)", note="not part of the pipeline"):
-        extract = _generate(size, data, seed)
+        extract = _generate(size, data, seed, chunk)
     wh = workdir / f"bench_{size}.duckdb"
     for p in (wh, Path(str(wh) + ".wal")):
         p.unlink(missing_ok=True)
@@ -264,8 +298,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--size", type=int, default=100_000)
     ap.add_argument("--workdir", type=Path, default=Path("warehouse/bench"))
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--chunk", type=int, default=GENERATE_CHUNK,
+                    help="cases per generator run when generating a larger extract (default 1,000,000)")
     a = ap.parse_args(argv)
-    print_table(run(a.size, a.workdir.resolve(), a.seed))
+    print_table(run(a.size, a.workdir.resolve(), a.seed, a.chunk))
     return 0
 
 
