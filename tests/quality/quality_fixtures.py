@@ -48,9 +48,10 @@ def clean_case(n: int = 1) -> dict:
     return c
 
 
-def build_db(cases: list[dict]) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with front_page.{discharges,diagnoses,procedures} holding ``cases``."""
-    con = duckdb.connect(":memory:")
+def build_db(cases: list[dict], path: str = ":memory:") -> duckdb.DuckDBPyConnection:
+    """A DuckDB (in memory, or the file ``path``) with front_page.{discharges,diagnoses,procedures}
+    holding ``cases``."""
+    con = duckdb.connect(str(path))
     ensure_schema(con)
     cols = [r[0] for r in con.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_schema='front_page' "

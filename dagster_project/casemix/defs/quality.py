@@ -2,7 +2,9 @@
 
 Each rule of the rule set is a Dagster asset check on ``quality/qc_case_issues`` (severity WARN: a case
 finding never drops a case nor blocks grouping); the structural check (missing table or column, empty
-partition) is a blocking ERROR check, so downstream models do not build on a broken partition.
+partition) is a blocking ERROR check, so downstream models do not build on a broken partition. When it
+fails, nothing is written and the two tables are not materialized (their specs are skippable): the step
+fails on the blocking check and Dagster skips the steps downstream (the dbt models).
 """
 
 from dagster import (
@@ -33,13 +35,18 @@ def _check_name(rule_id: str) -> str:
     return rule_id.replace("-", "_").lower()
 
 
+def _json_safe(structural: list[dict]) -> list[dict]:
+    """Structural failures as JSON metadata (partition months as ISO dates)."""
+    return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in f.items()} for f in structural]
+
+
 @multi_asset(
     name="coding_quality",
     specs=[
-        AssetSpec(ISSUES, deps=_FRONT_PAGE, group_name="quality", kinds={"duckdb", "python"},
+        AssetSpec(ISSUES, deps=_FRONT_PAGE, group_name="quality", kinds={"duckdb", "python"}, skippable=True,
                   description="One row per (case, rule) finding: rule id, severity, field, value, message, "
                               "rule-set and code-table versions."),
-        AssetSpec(SUMMARY, deps=_FRONT_PAGE, group_name="quality", kinds={"duckdb", "python"},
+        AssetSpec(SUMMARY, deps=_FRONT_PAGE, group_name="quality", kinds={"duckdb", "python"}, skippable=True,
                   description="Per month and rule: cases the rule applies to, failed, rate = failed / applicable."),
     ],
     check_specs=[
@@ -64,21 +71,25 @@ def coding_quality(context: AssetExecutionContext):
         if not res.blocking:
             write_results(con, months, res.issues, res.summary)
     docs = build_data_docs(res, s.warehouse.parent / "gx" / "data_docs")
+    structural = _json_safe(res.structural)
+    for f in structural:
+        context.log.error(f"structural failure, downstream blocked: {f['check']}: {f['detail']}")
     md = {
         "findings": len(res.issues),
         "cases_with_findings": int(res.issues["discharge_id"].nunique()) if len(res.issues) else 0,
         "ruleset_version": res.ruleset_version,
         "code_table_version": res.code_table_version or "not configured (CMP-005 not checked)",
         "data_docs": MetadataValue.path(str(docs)),
-        "structural_failures": MetadataValue.json(res.structural),
+        "structural_failures": MetadataValue.json(structural),
     }
-    yield MaterializeResult(asset_key=ISSUES, metadata=md)
-    yield MaterializeResult(asset_key=SUMMARY, metadata={"rules": len(_RULESET.ids),
-                                                         "data_docs": MetadataValue.path(str(docs))})
+    if not res.blocking:
+        yield MaterializeResult(asset_key=ISSUES, metadata=md)
+        yield MaterializeResult(asset_key=SUMMARY, metadata={"rules": len(_RULESET.ids),
+                                                             "data_docs": MetadataValue.path(str(docs))})
     yield AssetCheckResult(
         check_name="partition_structure", asset_key=ISSUES, passed=not res.blocking,
         severity=AssetCheckSeverity.ERROR,
-        metadata={"failures": MetadataValue.json(res.structural)})
+        metadata={"failures": MetadataValue.json(structural), "data_docs": MetadataValue.path(str(docs))})
     summ = res.summary
     for rid in _RULESET.ids:
         rows = summ[summ["rule_id"] == rid] if len(summ) else summ
