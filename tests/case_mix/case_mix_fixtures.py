@@ -182,7 +182,8 @@ def build_warehouse(base: Path) -> Path:
         load_inputs(con)
     finally:
         con.close()
-    run_dbt(wh, base, ["seed", "--select", "weight_versions", "official_weights", "indicator_parameters"])
+    run_dbt(wh, base, ["seed", "--select", "weight_versions", "official_weights", "indicator_parameters",
+                        "reasonable_ranges"])
     con = duckdb.connect(str(wh))
     try:
         configure(con)

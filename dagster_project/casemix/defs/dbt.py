@@ -6,6 +6,7 @@ from typing import Any, Mapping
 from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from casemix.defs.case_mix import with_range_check_details
 from casemix.defs.dbt_project import casemix_dbt_project
 
 
@@ -31,4 +32,5 @@ class CasemixDbtTranslator(DagsterDbtTranslator):
     pool="duckdb_writer",
 )
 def casemix_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
-    yield from dbt.cli(["build"], context=context).stream()
+    # case-mix reasonable-range checks (WARN) get the hospital-months they found (casemix.defs.case_mix)
+    yield from with_range_check_details(dbt.cli(["build"], context=context).stream())

@@ -40,15 +40,7 @@
         ('zero_mortality_level', 'integer', "'0'"),
         ('decomposition_weight_version', dbt.type_string(), 'null'),
         ('drift_min_severity_share', 'double', "'0.02'"),
-        ('drift_follow_ratio', 'double', "'0.5'"),
-        ('range_cmi_low', 'double', "'0.5'"),
-        ('range_cmi_high', 'double', "'2.0'"),
-        ('range_alos_low', 'double', "'3'"),
-        ('range_alos_high', 'double', "'15'"),
-        ('range_grouping_rate_low', 'double', "'0.95'"),
-        ('range_grouping_rate_high', 'double', "'1'"),
-        ('range_qy_0000_share_low', 'double', "'0'"),
-        ('range_qy_0000_share_high', 'double', "'0.05'"),
+        ('drift_follow_ratio', 'double', "'0.5'")
     ] -%}
     select
     {%- for name, type, default in params %}
