@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import time
 from pathlib import Path
 
@@ -119,10 +121,15 @@ def main(argv: list[str] | None = None) -> int:
     run_grouper_dbt(wh, {"scheme_version": version}, work_dir=dbt_work,
                     select="stg_front_page__discharges stg_front_page__diagnoses stg_front_page__procedures "
                            "code_map")
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    load_before = os.getloadavg()
     t0 = time.perf_counter()
+    r0 = resource.getrusage(resource.RUSAGE_SELF)
     run_grouper_dbt(wh, {"scheme_version": version, "qy_mode": args.qy_mode}, work_dir=dbt_work,
                     select=" ".join(GROUPER_MODELS), extra_args=["--threads", "1"])
+    r1 = resource.getrusage(resource.RUSAGE_SELF)
     wall = time.perf_counter() - t0
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
     results = json.loads((dbt_work / "target" / "run_results.json").read_text())["results"]
     model_time = 0.0
     for r in results:
@@ -130,7 +137,10 @@ def main(argv: list[str] | None = None) -> int:
         model_time += r["execution_time"]
         print(f"  {name:<42} {r['execution_time']:7.2f} s")
     print(f"models' own time {model_time:.2f} s ({args.cases / model_time:,.0f} cases/s); "
-          f"dbt wall time incl. parse {wall:.1f} s")
+          f"dbt wall time incl. parse {wall:.1f} s (start-up and parse {wall - model_time:.1f} s)")
+    print(f"CPU of the dbt run (dbt + DuckDB threads, user+sys) {cpu:.1f} s; peak RSS {r1.ru_maxrss / 1024:,.0f} MB "
+          f"(before the timed run {rss_before:,.0f} MB); load average 1/5/15 min before "
+          f"{'/'.join(f'{x:.2f}' for x in load_before)}, after {'/'.join(f'{x:.2f}' for x in os.getloadavg())}")
     con = duckdb.connect(str(wh), read_only=True)
     for row in con.execute("select grouping_status, count(*) from marts.fct_discharge_groupings "
                            "group by 1 order by 2 desc").fetchall():

@@ -3,6 +3,8 @@
 
     grouping_status: grouped | qy | 0000 | invalid | excluded | cannot_map (status_reason says why).
     Excluded cases (GRP-002/003) are grouped for reference: their MDC/ADRG/DRG columns are filled.
+    hospital_id, partition_month, discharge_date come from the pre-checks, so the mart
+    (fct_discharge_groupings) is a plain filter view on this table and the long trace is stored once.
     DRG choice from the severity: MCC -> the ADRG's 1, else 3, else 5; CC -> 3, else 5; none -> 5;
     an unsplit ADRG -> 9. trace: the rule and the code that decided each step, in Chinese, for coders. -#}
 
@@ -40,6 +42,9 @@ joined as (
         s.discharge_key,
         s.scheme_version,
         s.is_primary_scheme,
+        p.hospital_id,
+        p.partition_month,
+        p.discharge_date,
         p.is_valid_for_grouping,
         p.has_invalid_field,
         p.has_unmappable_code,
@@ -112,6 +117,9 @@ select
     discharge_id,
     scheme_version,
     is_primary_scheme,
+    hospital_id,
+    partition_month,
+    discharge_date,
     mdc_code,
     adrg_code,
     adrg_name,

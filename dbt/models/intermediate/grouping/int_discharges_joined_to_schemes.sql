@@ -2,7 +2,9 @@
     The primary scheme is the one in force on the discharge date (effective_from <= date < effective_to,
     null = open; the latest effective_from wins), or the var `scheme_version` when set (the CLI sets it).
     `compare_scheme_versions` adds extra schemes for every discharge (side-by-side runs).
-    A discharge with no scheme in force keeps one row with scheme_version null. -#}
+    A discharge with no scheme in force keeps one row with scheme_version null.
+    A view: a join of the pre-checks with the few scheme versions, cheaper to recompute than to store. -#}
+{{ config(materialized='view') }}
 {%- set forced = grouper_var('scheme_version') -%}
 {%- set extra = grouper_var('compare_scheme_versions') %}
 
@@ -16,11 +18,11 @@ versions as (
 
 {%- if forced is not none %}
 
-primary_scheme as (
-    select d.discharge_key, v.scheme_version
+primary_rows as (
+    select d.discharge_id, d.discharge_key, v.scheme_version, true as is_primary_scheme
     from discharges as d
-    cross join (select scheme_version from versions where scheme_version = '{{ forced }}') as v
-),
+    left join (select scheme_version from versions where scheme_version = '{{ forced }}') as v on true
+)
 
 {%- else %}
 
@@ -31,32 +33,41 @@ ranked_versions as (
     from versions
 ),
 
-in_force as (
-    select d.discharge_key, min(v.version_rank) as version_rank
-    from discharges as d
+-- the dates where the scheme in force can change cut time into pieces [lo, hi) (hi null = open); each
+-- piece gets the winning version once, on the few scheme rows, so the discharges need one range join and
+-- no aggregation over the case set
+boundaries as (
+    select effective_from as b from versions
+    union
+    select effective_to as b from versions where effective_to is not null
+),
+
+pieces as (
+    select b as lo, lead(b) over (order by b) as hi from boundaries
+),
+
+piece_winners as (
+    select p.lo, p.hi, min(v.version_rank) as version_rank
+    from pieces as p
     join ranked_versions as v
-        on d.discharge_date >= v.effective_from
-       and (v.effective_to is null or d.discharge_date < v.effective_to)
-    group by d.discharge_key
+        on v.effective_from <= p.lo and (v.effective_to is null or p.lo < v.effective_to)
+    group by p.lo, p.hi
 ),
 
-primary_scheme as (
-    select f.discharge_key, v.scheme_version
-    from in_force as f
-    join ranked_versions as v on v.version_rank = f.version_rank
+winners as (
+    select w.lo, w.hi, v.scheme_version
+    from piece_winners as w
+    join ranked_versions as v on v.version_rank = w.version_rank
 ),
-
-{%- endif %}
 
 primary_rows as (
-    select
-        d.discharge_id,
-        d.discharge_key,
-        p.scheme_version,
-        true as is_primary_scheme
+    select d.discharge_id, d.discharge_key, w.scheme_version, true as is_primary_scheme
     from discharges as d
-    left join primary_scheme as p on p.discharge_key = d.discharge_key
+    left join winners as w
+        on d.discharge_date >= w.lo and (w.hi is null or d.discharge_date < w.hi)
 )
+
+{%- endif %}
 
 select discharge_id, discharge_key, scheme_version, is_primary_scheme from primary_rows
 {%- if extra | length > 0 %}

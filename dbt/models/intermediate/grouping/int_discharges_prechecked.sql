@@ -42,6 +42,8 @@ checked as (
     select
         d.discharge_id,
         d.discharge_key,
+        d.hospital_id,
+        d.partition_month,
         d.discharge_date,
         d.sex_code,
         d.age_years,
@@ -85,6 +87,8 @@ checked as (
 select
     discharge_id,
     discharge_key,
+    hospital_id,
+    partition_month,
     discharge_date,
     sex_code,
     age_years,

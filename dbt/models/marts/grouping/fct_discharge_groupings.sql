@@ -1,11 +1,14 @@
 {#- DRG grouping of every discharge under its primary scheme (the one in force on the discharge date,
     or the var scheme_version). Grain: discharge_id. Comparison schemes stay in int_discharges_grouped.
-    is_grouped: in a DRG (status grouped); excluded cases keep their reference DRG but are not grouped. -#}
+    is_grouped: in a DRG (status grouped); excluded cases keep their reference DRG but are not grouped.
+    A view: a filter on int_discharges_grouped, which carries hospital_id, partition_month and
+    discharge_date, so the 1 M-row result with its Chinese trace is written once (docs/grouper.md). -#}
+{{ config(materialized='view') }}
 select
     g.discharge_id,
-    d.hospital_id,
-    d.partition_month,
-    d.discharge_date,
+    g.hospital_id,
+    g.partition_month,
+    g.discharge_date,
     g.scheme_version,
     g.mdc_code,
     g.adrg_code,
@@ -20,5 +23,4 @@ select
     g.is_excluded,
     g.trace
 from {{ ref('int_discharges_grouped') }} as g
-join {{ ref('stg_front_page__discharges') }} as d on d.discharge_id = g.discharge_id
 where g.is_primary_scheme
