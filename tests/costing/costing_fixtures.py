@@ -81,12 +81,17 @@ FEES = ["western_drug", "treatment_material", "nursing", "lab_diagnosis", "imagi
 FEE_COLUMNS = {"western_drug": "xyf", "treatment_material": "yyclf", "nursing": "hlf",
                "lab_diagnosis": "syszdf", "imaging_diagnosis": "yxxzdf"}
 
-# The three C1 cases of test_case_costs.py: id, patient, dept, admission, discharge, LOS, fees, doctor
+# The three C1 cases of test_case_costs.py and the one C2 case d (test_margins.py: revenue = variable
+# cost, so no break-even): id, patient, dept, admission, discharge, LOS, fees, doctor
 CASES = [
     ("a", "pa", "H1", "03.01", "2024-01-01", "2024-01-03", 2, dict(western_drug=500, treatment_material=100, nursing=500, lab_diagnosis=300, imaging_diagnosis=0), "D1"),
     ("b", "pb", "H1", "03.01", "2024-01-05", "2024-01-08", 3, dict(western_drug=1000, treatment_material=0, nursing=300, lab_diagnosis=100, imaging_diagnosis=400), "D1"),
     ("c", "pc", "H1", "03.01", "2024-01-10", "2024-01-15", 5, dict(western_drug=900, treatment_material=400, nursing=200, lab_diagnosis=0, imaging_diagnosis=200), "D2"),
+    ("d", "pd", "H1", "03.02", "2024-01-10", "2024-01-14", 4, dict(western_drug=1800, treatment_material=200, nursing=0, lab_diagnosis=0, imaging_diagnosis=0), "D1"),
 ]
+# Their DRG and RW (grouper and weights stand-ins): a, b share AA1; RWs differ so cost per RW and the
+# CMI cost index differ at department level.
+H1_DRGS = {"a": ("AA1", 1.0), "b": ("AA1", 1.0), "c": ("AB1", 2.0), "d": ("AD1", 0.5)}
 
 
 def _payment_cases() -> tuple[list[tuple], list[tuple], list[tuple]]:
@@ -205,8 +210,8 @@ def costing_wh(tmp_path_factory) -> Path:
     try:
         load_costing(con, landing)
         load_front_page(con, CASES + pcases)
-        mock_upstream(con, groups + [(c[0], "H1", "AA1", "grouped") for c in CASES],
-                      weights + [(c[0], 1.0) for c in CASES])
+        mock_upstream(con, groups + [(c, "H1", drg, "grouped") for c, (drg, _) in H1_DRGS.items()],
+                      weights + [(c, rw) for c, (_, rw) in H1_DRGS.items()])
     finally:
         con.close()
     run_dbt(wh, base, ["seed", "--select", "costing_parameters", "payment_parameters"])

@@ -25,6 +25,14 @@ CCR (units of C1):
   b: 1000 | 1000 + 930 = 1930 | + 108 + 253.50 + 220 = 2511.50 | + 170.70 + 40.65 + 52.44 = 2775.29 | + 30 = 2805.29
   c: 1300 | 1300 + 620 = 1920 | + 72 + 0 + 110 = 2102.00 | + 113.80 + 0 + 26.22 = 2242.02 | + 20 = 2262.02
 Both methods: Σ full = 2900 + 3100 + 1704 + 810.26 = 8514.26 = C1's inpatient cost (医疗成本).
+
+Case d is C2's only case (LOS 4: drug 1800, material 200; no other charge), so under both methods it takes
+all of C2's cost (CCR: its units have no charges of their kind and fall back to bed-days). C2 own funds by
+origin (test_step_down.py): personnel clinical 4000, medical-technical 360 + 300 = 660, auxiliary 160 + 24
++ 26.67 = 210.67, administrative 200 + 120 + 26 + 66.90 + 67.67 = 480.57 (Σ 5351.24); other_operating
+clinical 0, medical-technical 120, auxiliary 20 + 3 + 3.33 = 26.33, administrative 60 + 6 + 14.40 + 11 =
+91.40 (Σ 237.73). So d: variable 2000 | direct 4000 | medical business 4000 + 780 + 237 = 5017.00 |
+full + 571.97 = 5588.97 | no fiscal-project cost on C2: 5588.97.
 """
 
 from decimal import Decimal as D
@@ -38,6 +46,8 @@ EXPECTED = {
     ("ccr", "a"): ("600.00", "2150.00", "3090.50", "3496.95", "3546.95"),
     ("ccr", "b"): ("1000.00", "1930.00", "2511.50", "2775.29", "2805.29"),
     ("ccr", "c"): ("1300.00", "1920.00", "2102.00", "2242.02", "2262.02"),
+    ("top_down", "d"): ("2000.00", "4000.00", "5017.00", "5588.97", "5588.97"),
+    ("ccr", "d"): ("2000.00", "4000.00", "5017.00", "5588.97", "5588.97"),
 }
 LAYERS = ("variable_cost_amount, direct_cost_amount, medical_business_cost_amount, full_cost_amount, "
           "full_cost_incl_fiscal_amount")
@@ -81,13 +91,13 @@ def test_layers_never_decrease(query):
                              and direct_cost_amount <= medical_business_cost_amount
                              and medical_business_cost_amount <= full_cost_amount
                              and full_cost_amount <= full_cost_incl_fiscal_amount)""") == [(0,)]
-    assert query("select count(*) from marts.fct_discharge_costs where costing_status = 'costed'") == [(6,)]
+    assert query("select count(*) from marts.fct_discharge_costs where costing_status = 'costed'") == [(8,)]
 
 
 def test_departments_without_cases_are_flagged(query):
     rows = query("""select distinct cost_center_code from marts.fct_costing_units where has_no_cases
                     order by 1""")
-    assert rows == [("C2",), ("C3",)]
+    assert rows == [("C3",)]
     assert query("select count(*) from marts.fct_costing_units where is_negative_pool") == [(0,)]
 
 

@@ -20,8 +20,13 @@ CLASSES = {
     "y1": "high",     # 2000.01 > 2 × mean (RW 2.00 is in the ≤ 2 tier)
     "y2": "normal",   # 2000.00
     "y3": "low",      # 100.00
+    "y4": "normal",   # 449.99 ≥ 0.4 × 1000 (the low line does not depend on the RW tier)
+    "y5": "normal",   # 450.00
     "z1": "high",     # 1500.01 > 1.5 × mean (RW 2.01)
     "z2": "normal",   # 1500.00
+    "z3": "normal",   # 500.00
+    "z4": "normal",   # 499.99
+    "x10": "normal",  # 560.01
     "q1": "qy",
     "u1": "ungrouped",
 }
