@@ -63,7 +63,10 @@ DRIVERS = [  # hospital, month, driver, source, target, quantity
     *[("H1", MONTH, "ordering_revenue", "M1", t, q) for t, q in [("C1", 600), ("C2", 300), ("C3", 100)]],
     *[("H1", MONTH, "ordering_revenue", "M2", t, q) for t, q in [("C1", 1), ("C2", 1), ("C3", 1)]],
 ]
-REVENUE = [("H1", MONTH, "C1", "inpatient", "5000.00"), ("H1", MONTH, "C1O", "outpatient", "800.00")]
+# Ledger revenue (医疗收入) for the reconciliation (test_revenue_reconciliation.py)
+REVENUE = [("H1", MONTH, "C1", "inpatient", "5000.00"), ("H1", MONTH, "C1O", "outpatient", "800.00"),
+           ("H1", MONTH, "C2", "inpatient", "1500.00"), ("H1", MONTH, "C3", "inpatient", "300.00"),
+           ("H1", MONTH, "M1", "inpatient", "700.00")]
 
 # Bad rows (one per reason); each must land in costing.quarantine, never in a table.
 BAD_LEDGER = [

@@ -3,7 +3,8 @@
 import openpyxl
 
 from casemix.costing.load import load_folder, parse_month
-from costing_fixtures import BAD_DRIVERS, BAD_LEDGER, BAD_MAPPING, DEPARTMENTS, DRIVERS, LEDGER, MAPPING, write_landing
+from costing_fixtures import (BAD_DRIVERS, BAD_LEDGER, BAD_MAPPING, DEPARTMENTS, DRIVERS, LEDGER, MAPPING, REVENUE,
+                              write_landing)
 
 
 def test_loaded_plus_quarantined_equals_read(query):
@@ -13,7 +14,7 @@ def test_loaded_plus_quarantined_equals_read(query):
         ("cost_ledger", len(LEDGER) + len(BAD_LEDGER), len(LEDGER), len(BAD_LEDGER)),
         ("departments", len(DEPARTMENTS), len(DEPARTMENTS), 0),
         ("dept_mapping", len(MAPPING) + 1, len(MAPPING), 1),
-        ("dept_revenue", 2, 2, 0),
+        ("dept_revenue", len(REVENUE), len(REVENUE), 0),
     ]
     assert query("select count(*) from costing.cost_ledger") == [(len(LEDGER),)]
 
