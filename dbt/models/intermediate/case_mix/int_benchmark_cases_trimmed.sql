@@ -65,47 +65,55 @@ in_buckets as (
     select * from selected where period_bucket is not null
 ),
 
+-- Quantile fences need each case's rank in its DRG (a sort of every case): only for the versions that use
+-- them (iqr, percentile). log_sd needs two moments (no sort); none needs nothing.
 ranked as (
     select
         weight_version, scheme_version, drg_code, period_bucket, cost_basis_amount,
-        trimming, iqr_k, sd_k, p_low, p_high,
+        trimming, iqr_k, p_low, p_high,
         row_number() over (partition by weight_version, scheme_version, drg_code, period_bucket
                            order by cost_basis_amount) - 1                      as pos,
         count(*) over (partition by weight_version, scheme_version, drg_code, period_bucket) as n
     from in_buckets
-    where cost_basis_amount > 0
+    where cost_basis_amount > 0 and trimming in ('iqr', 'percentile')
 ),
 
-stats as (
+quantile_stats as (
     select
         weight_version, scheme_version, drg_code, period_bucket,
         max(trimming)                                                           as trimming,
         max(iqr_k)                                                              as iqr_k,
-        max(sd_k)                                                               as sd_k,
         {{ case_mix_quantile('cost_basis_amount', 'pos', 'n', '0.25') }}        as q1,
         {{ case_mix_quantile('cost_basis_amount', 'pos', 'n', '0.75') }}        as q3,
         {{ case_mix_quantile('cost_basis_amount', 'pos', 'n', 'p_low') }}       as q_low,
-        {{ case_mix_quantile('cost_basis_amount', 'pos', 'n', 'p_high') }}      as q_high,
+        {{ case_mix_quantile('cost_basis_amount', 'pos', 'n', 'p_high') }}      as q_high
+    from ranked
+    group by weight_version, scheme_version, drg_code, period_bucket
+),
+
+log_stats as (
+    select
+        weight_version, scheme_version, drg_code, period_bucket,
+        max(sd_k)                                                               as sd_k,
         avg(ln(cost_basis_amount))                                              as ln_mean,
         stddev_samp(ln(cost_basis_amount))                                      as ln_sd
-    from ranked
+    from in_buckets
+    where cost_basis_amount > 0 and trimming = 'log_sd'
     group by weight_version, scheme_version, drg_code, period_bucket
 ),
 
 fences as (
     select
         weight_version, scheme_version, drg_code, period_bucket,
-        case trimming
-            when 'iqr' then q1 - iqr_k * (q3 - q1)
-            when 'percentile' then q_low
-            when 'log_sd' then exp(ln_mean - sd_k * ln_sd)
-        end                                                                     as lower_fence,
-        case trimming
-            when 'iqr' then q3 + iqr_k * (q3 - q1)
-            when 'percentile' then q_high
-            when 'log_sd' then exp(ln_mean + sd_k * ln_sd)
-        end                                                                     as upper_fence
-    from stats
+        case trimming when 'iqr' then q1 - iqr_k * (q3 - q1) when 'percentile' then q_low end as lower_fence,
+        case trimming when 'iqr' then q3 + iqr_k * (q3 - q1) when 'percentile' then q_high end as upper_fence
+    from quantile_stats
+    union all
+    select
+        weight_version, scheme_version, drg_code, period_bucket,
+        exp(ln_mean - sd_k * ln_sd)                                             as lower_fence,
+        exp(ln_mean + sd_k * ln_sd)                                             as upper_fence
+    from log_stats
 )
 
 select
