@@ -177,6 +177,8 @@ def test_rw_incentives(query):
     """Σ RW × coefficient of the case's DRG class in its department (incentive_level department):
     (03.01, D1) a, b: 1.0 × 1.3 + 1.0 × 1.3 = 2.6; (03.01, D2) c: 2.0 × 1.3 = 2.6;
     (03.02, D1) d: 0.5 × 0.8 = 0.4."""
+    assert query("select distinct revenue_basis, costing_method, data_basis from marts.fct_rw_incentives") == [
+        ("item_revenue", "top_down", "simulated from the front page (payment groups on the settlement list)")]
     rows = query("""select discharge_dept_code, attending_doctor, incentive_level, case_count,
                            classified_case_count, rw_sum, incentive_rw, rw_advantage, rw_key, rw_basic, rw_weak
                     from marts.fct_rw_incentives where hospital_id = 'H1' order by 1, 2""")

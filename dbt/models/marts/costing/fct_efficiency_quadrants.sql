@@ -43,5 +43,7 @@ select
     cast(case when time_efficiency_index <= 1 and cost_efficiency_index <= 1 then 'short_cheap'
               when cost_efficiency_index <= 1 then 'long_cheap'
               when time_efficiency_index <= 1 then 'short_costly'
-              else 'long_costly' end as {{ dbt.type_string() }}) as efficiency_class
+              else 'long_costly' end as {{ dbt.type_string() }}) as efficiency_class,
+    cast('front-page charges and LOS (住院总费用, 实际住院天数); benchmark all loaded hospitals'
+         as {{ dbt.type_string() }})                     as data_basis
 from idx
