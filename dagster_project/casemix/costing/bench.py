@@ -5,7 +5,8 @@
 Cases are synthesised directly in DuckDB (front_page.discharges with the fee items), the grouper and
 weights marts are stood in by plain tables (random DRGs and RWs), the costing inputs come from
 ``casemix.generate.costing`` sized on those cases. Then ``dbt seed`` (costing seeds) and ``dbt build``
-of the costing models (no tests; ``--with-tests`` adds them) are timed. Prints figures; asserts nothing.
+of the costing models (no tests; ``--with-tests`` adds them) are timed: wall and CPU seconds and the load
+average, since the machine may be shared. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -127,14 +128,17 @@ def main(argv=None) -> None:
     args = ["build", "--select", SELECT, "--exclude-resource-type", "seed", "--indirect-selection", "cautious"]
     if not a.with_tests:
         args += ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
-    t = time.perf_counter()
+    load_before = os.getloadavg()
+    t, cpu = time.perf_counter(), time.process_time()
     res = runner.invoke([*args, *common])
-    wall = time.perf_counter() - t
+    wall, cpu = time.perf_counter() - t, time.process_time() - cpu
     timings = {}
     if res.result is not None and hasattr(res.result, "results"):
         timings = {r.node.name: round(r.execution_time, 2) for r in res.result.results}
     print(f"dbt build costing + margins + payment ({'with' if a.with_tests else 'without'} tests): "
-          f"{wall:.1f} s ({'ok' if res.success else 'FAILED'})")
+          f"{wall:.1f} s wall, {cpu:.1f} s CPU (all threads of this process; dbt runs in-process) "
+          f"({'ok' if res.success else 'FAILED'}); {os.cpu_count()} cores, load average before "
+          f"{load_before[0]:.2f} / after {os.getloadavg()[0]:.2f} (1 min)")
     for k, v in sorted(timings.items(), key=lambda kv: -kv[1])[:12]:
         print(f"  {v:6.2f} s  {k}")
     con = duckdb.connect(str(wh))
