@@ -1,4 +1,4 @@
-{{ config(meta={'dagster': {'ref': {'name': 'fct_discharge_payments'}}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'payment_parameters'}}}) }}
 -- Payment parameter versions of one region never overlap ([from, to), null to = open), and every row of
 -- a version carries the same effective dates, so a discharge date selects at most one parameter set.
 with v as (
