@@ -11,6 +11,10 @@
         volume_effect = (N2 − N1) · CMI1          cmi_effect = N2 · (CMI2 − CMI1)
       cmi_change = CMI2 − CMI1 = adrg_mix_effect + severity_effect
         adrg_mix_effect = Σ_a (s_a2 − s_a1) · w̄_a1      severity_effect = Σ_a s_a2 · (w̄_a2 − w̄_a1)
+    Computed as X = Σ_{a in period 2} s_a2 · w̄_a1* (w̄_a1* = w̄_a1, or w̄_a2 when a is not in period 1):
+    adrg_mix_effect = X − CMI1 and severity_effect = CMI2 − X, which is the formula above (Σ_a s_a1 w̄_a1 =
+    CMI1, Σ_a s_a2 w̄_a2 = CMI2, and an ADRG absent from period 2 has s_a2 = 0), so only period 2's ADRGs
+    need their period-1 row: one left join instead of a full outer join of both periods.
     The same within-ADRG term on mean cost and mean LOS: cost_within_adrg_change_rate =
     Σ_a s_a2 (c̄_a2 − c̄_a1) / Σ_a s_a2 c̄_a1 (likewise LOS). Coding drift (编码高套 suspicion):
     severity_share = severity_effect / CMI1 >= drift_min_severity_share while both within-ADRG cost and
@@ -45,7 +49,7 @@ cases as (
     where c.grouping_status = 'grouped' and w.rw is not null
 ),
 
-unit_adrgs as (
+unit_adrgs_by_month as (
     select 'hospital' as unit_level, hospital_id, '' as discharge_dept_code, discharge_month, adrg_code,
            count(*) as n, sum(rw) as rw_sum, sum(cost) as cost_sum, sum(los_days) as los_sum
     from cases group by hospital_id, discharge_month, adrg_code
@@ -55,9 +59,16 @@ unit_adrgs as (
     from cases group by hospital_id, coalesce(discharge_dept_code, ''), discharge_month, adrg_code
 ),
 
+-- month_no: an integer month (year × 12 + month), so the base month is month_no − 12 or − 1 in a join key
+unit_adrgs as (
+    select *, cast(extract(year from discharge_month) * 12 + extract(month from discharge_month) as integer) as month_no
+    from unit_adrgs_by_month
+),
+
 unit_months as (
     select unit_level, hospital_id, discharge_dept_code, discharge_month,
-           sum(n) as n, sum(rw_sum) as rw_sum, sum(cost_sum) as cost_sum, sum(los_sum) as los_sum
+           sum(n) as n, sum(rw_sum) as rw_sum, sum(cost_sum) as cost_sum, sum(los_sum) as los_sum,
+           count(*) as adrg_n
     from unit_adrgs group by unit_level, hospital_id, discharge_dept_code, discharge_month
 ),
 
@@ -75,8 +86,8 @@ periods as (
 
 pairs as (
     select p.unit_level, p.hospital_id, p.discharge_dept_code, p.discharge_month, p.comparison, p.base_month,
-           m1.n as n1, m1.rw_sum as tw1, m1.cost_sum as cost1, m1.los_sum as los1,
-           m2.n as n2, m2.rw_sum as tw2, m2.cost_sum as cost2, m2.los_sum as los2
+           m1.n as n1, m1.rw_sum as tw1, m1.cost_sum as cost1, m1.los_sum as los1, m1.adrg_n as adrg_n1,
+           m2.n as n2, m2.rw_sum as tw2, m2.cost_sum as cost2, m2.los_sum as los2, m2.adrg_n as adrg_n2
     from periods as p
     join unit_months as m1
       on m1.unit_level = p.unit_level and m1.hospital_id = p.hospital_id
@@ -86,61 +97,54 @@ pairs as (
      and m2.discharge_dept_code = p.discharge_dept_code and m2.discharge_month = p.discharge_month
 ),
 
-a1 as (
-    select p.unit_level, p.hospital_id, p.discharge_dept_code, p.discharge_month, p.comparison,
-           a.adrg_code, a.n, a.rw_sum, a.cost_sum, a.los_sum
-    from pairs as p
-    join unit_adrgs as a
-      on a.unit_level = p.unit_level and a.hospital_id = p.hospital_id
-     and a.discharge_dept_code = p.discharge_dept_code and a.discharge_month = p.base_month
+-- period 2's ADRGs with their period-1 means (null when the ADRG is new): one left join per comparison
+adrg_pairs as (
+    select a2.unit_level, a2.hospital_id, a2.discharge_dept_code, a2.discharge_month,
+           'same_month_last_year' as comparison, a2.n as n2, a2.rw_sum / a2.n as w2,
+           a2.cost_sum / a2.n as c2, a2.los_sum / a2.n as l2,
+           a1.rw_sum / a1.n as w1, a1.cost_sum / a1.n as c1, a1.los_sum / a1.n as l1
+    from unit_adrgs as a2
+    left join unit_adrgs as a1
+      on a1.unit_level = a2.unit_level and a1.hospital_id = a2.hospital_id
+     and a1.discharge_dept_code = a2.discharge_dept_code and a1.month_no = a2.month_no - 12
+     and a1.adrg_code = a2.adrg_code
+    union all
+    select a2.unit_level, a2.hospital_id, a2.discharge_dept_code, a2.discharge_month,
+           'previous_month', a2.n, a2.rw_sum / a2.n, a2.cost_sum / a2.n, a2.los_sum / a2.n,
+           a1.rw_sum / a1.n, a1.cost_sum / a1.n, a1.los_sum / a1.n
+    from unit_adrgs as a2
+    left join unit_adrgs as a1
+      on a1.unit_level = a2.unit_level and a1.hospital_id = a2.hospital_id
+     and a1.discharge_dept_code = a2.discharge_dept_code and a1.month_no = a2.month_no - 1
+     and a1.adrg_code = a2.adrg_code
 ),
 
-a2 as (
-    select p.unit_level, p.hospital_id, p.discharge_dept_code, p.discharge_month, p.comparison,
-           a.adrg_code, a.n, a.rw_sum, a.cost_sum, a.los_sum
-    from pairs as p
-    join unit_adrgs as a
-      on a.unit_level = p.unit_level and a.hospital_id = p.hospital_id
-     and a.discharge_dept_code = p.discharge_dept_code and a.discharge_month = p.discharge_month
-),
-
-adrgs as (
-    select
-        coalesce(a1.unit_level, a2.unit_level)                   as unit_level,
-        coalesce(a1.hospital_id, a2.hospital_id)                 as hospital_id,
-        coalesce(a1.discharge_dept_code, a2.discharge_dept_code) as discharge_dept_code,
-        coalesce(a1.discharge_month, a2.discharge_month)         as discharge_month,
-        coalesce(a1.comparison, a2.comparison)                   as comparison,
-        coalesce(a1.n, 0) as n1, coalesce(a2.n, 0) as n2,
-        coalesce(a1.rw_sum / a1.n, a2.rw_sum / a2.n)             as w1,
-        coalesce(a2.rw_sum / a2.n, a1.rw_sum / a1.n)             as w2,
-        coalesce(a1.cost_sum / a1.n, a2.cost_sum / a2.n)         as c1,
-        coalesce(a2.cost_sum / a2.n, a1.cost_sum / a1.n)         as c2,
-        coalesce(a1.los_sum / a1.n, a2.los_sum / a2.n)           as l1,
-        coalesce(a2.los_sum / a2.n, a1.los_sum / a1.n)           as l2
-    from a1
-    full outer join a2
-      on a2.unit_level = a1.unit_level and a2.hospital_id = a1.hospital_id
-     and a2.discharge_dept_code = a1.discharge_dept_code and a2.discharge_month = a1.discharge_month
-     and a2.comparison = a1.comparison and a2.adrg_code = a1.adrg_code
+-- X = Σ_{a in period 2} s_a2 · w̄_a1* (and the same on cost and LOS), per unit × month × comparison
+sums as (
+    select unit_level, hospital_id, discharge_dept_code, discharge_month, comparison,
+           sum(case when w1 is not null then 1 else 0 end)                  as adrg_both_n,
+           sum(n2 * coalesce(w1, w2))                                        as x_rw,
+           sum(n2 * coalesce(c1, c2))                                        as x_cost,
+           sum(n2 * coalesce(l1, l2))                                        as x_los
+    from adrg_pairs
+    group by unit_level, hospital_id, discharge_dept_code, discharge_month, comparison
 ),
 
 effects as (
     select
-        a.unit_level, a.hospital_id, a.discharge_dept_code, a.discharge_month, a.comparison,
-        count(*)                                                                            as adrg_count,
-        sum((cast(a.n2 as double) / p.n2 - cast(a.n1 as double) / p.n1) * a.w1)           as adrg_mix_effect,
-        sum(cast(a.n2 as double) / p.n2 * (a.w2 - a.w1))                                   as severity_effect,
-        sum(cast(a.n2 as double) / p.n2 * (a.c2 - a.c1))                                   as cost_within_change,
-        sum(cast(a.n2 as double) / p.n2 * a.c1)                                            as cost_within_base,
-        sum(cast(a.n2 as double) / p.n2 * (a.l2 - a.l1))                                   as los_within_change,
-        sum(cast(a.n2 as double) / p.n2 * a.l1)                                            as los_within_base
-    from adrgs as a
-    join pairs as p
-      on p.unit_level = a.unit_level and p.hospital_id = a.hospital_id
-     and p.discharge_dept_code = a.discharge_dept_code and p.discharge_month = a.discharge_month
-     and p.comparison = a.comparison
-    group by a.unit_level, a.hospital_id, a.discharge_dept_code, a.discharge_month, a.comparison
+        p.unit_level, p.hospital_id, p.discharge_dept_code, p.discharge_month, p.comparison,
+        p.adrg_n1 + p.adrg_n2 - x.adrg_both_n                               as adrg_count,
+        x.x_rw / p.n2 - p.tw1 / p.n1                                        as adrg_mix_effect,
+        p.tw2 / p.n2 - x.x_rw / p.n2                                        as severity_effect,
+        p.cost2 / p.n2 - x.x_cost / p.n2                                    as cost_within_change,
+        x.x_cost / p.n2                                                     as cost_within_base,
+        p.los2 / p.n2 - x.x_los / p.n2                                      as los_within_change,
+        x.x_los / p.n2                                                      as los_within_base
+    from pairs as p
+    join sums as x
+      on x.unit_level = p.unit_level and x.hospital_id = p.hospital_id
+     and x.discharge_dept_code = p.discharge_dept_code and x.discharge_month = p.discharge_month
+     and x.comparison = p.comparison
 ),
 
 measured as (
