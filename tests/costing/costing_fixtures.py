@@ -98,7 +98,8 @@ H1_DRGS = {"a": ("AA1", 1.0), "b": ("AA1", 1.0), "c": ("AB1", 2.0), "d": ("AD1",
 
 
 def _payment_cases() -> tuple[list[tuple], list[tuple], list[tuple]]:
-    """H2 cases for the payment rules. DRG means are exact: X 1000.00 (10 cases), Y 1000.00 (5), Z 1000.00 (4).
+    """H2 cases for the payment rules. DRG means are exact: X 1000.00 (10 cases), Y 1000.00 (5), W 1000.00 (5),
+    Z 1000.00 (4).
     Returns (cases, groupings, weights)."""
     cases, groups, weights = [], [], []
 
@@ -125,6 +126,10 @@ def _payment_cases() -> tuple[list[tuple], list[tuple], list[tuple]]:
     # Y: RW 2.00 (tier 1 < RW ≤ 2: high > 2 × mean)
     for cid, c in [("y1", 2000.01), ("y2", 2000.00), ("y3", 100.00), ("y4", 449.99), ("y5", 450.00)]:
         add(cid, "YY1", 2.0, c)
+    # W: RW 1.01, just above the first band (tier 1 < RW ≤ 2: high > 2 × mean, not 3 ×); mean
+    # (2000.01 + 2000.00 + 3 × 333.33) / 5 = 5000.00 / 5 = 1000.00
+    for cid, c in [("w1", 2000.01), ("w2", 2000.00), ("w3", 333.33), ("w4", 333.33), ("w5", 333.33)]:
+        add(cid, "WW1", 1.01, c)
     # Z: RW 2.01 (tier RW > 2: high > 1.5 × mean)
     for cid, c in [("z1", 1500.01), ("z2", 1500.00), ("z3", 500.00), ("z4", 499.99)]:
         add(cid, "ZZ1", 2.01, c)

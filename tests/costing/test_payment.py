@@ -2,7 +2,7 @@
 
 Regional rules demo-1: point system, 100 points per RW, point value 100 元, coefficient 1; high multiple
 3 (RW ≤ 1), 2 (1 < RW ≤ 2), 1.5 (RW > 2); low multiple 0.4; readmission window 15 days, factor 0.5.
-DRG means (charges): XX1 1000 (RW 1.00), YY1 1000 (RW 2.00), ZZ1 1000 (RW 2.01).
+DRG means (charges): XX1 1000 (RW 1.00), YY1 1000 (RW 2.00), WW1 1000 (RW 1.01), ZZ1 1000 (RW 2.01).
 """
 
 from decimal import Decimal as D
@@ -22,6 +22,9 @@ CLASSES = {
     "y3": "low",      # 100.00
     "y4": "normal",   # 449.99 ≥ 0.4 × 1000 (the low line does not depend on the RW tier)
     "y5": "normal",   # 450.00
+    "w1": "high",     # 2000.01 > 2 × mean (RW 1.01: the second band, though below 3 × mean)
+    "w2": "normal",   # 2000.00
+    "w3": "low",      # 333.33
     "z1": "high",     # 1500.01 > 1.5 × mean (RW 2.01)
     "z2": "normal",   # 1500.00
     "z3": "normal",   # 500.00
@@ -40,7 +43,7 @@ def test_payment_class(query, case, cls):
 
 def regional_mean() -> float:
     charges = [sum(f.values()) for *_, f, _ in CASES + _payment_cases()[0]]
-    return sum(charges) / len(charges)   # 25100 / 24
+    return sum(charges) / len(charges)   # 32100 / 30 = 1070
 
 
 @pytest.mark.parametrize("case,points", [
@@ -50,6 +53,8 @@ def regional_mean() -> float:
     ("y3", 200 * 100 / 1000),                    # low: 20
     ("z1", 201 + 201 * (1500.01 / 1000 - 1.5)),  # high: 201.00201
     ("z2", 201.0),
+    ("w1", 101 + 101 * (2000.01 / 1000 - 2)),    # high: 101 × 1 + 101 × (2.00001 − 2) = 101.00101
+    ("w3", 101 * 333.33 / 1000),                 # low: 33.66633
     ("x6", 50.0),                                # readmitted 15 days after discharge: halved
     ("x8", 100.0),                               # readmitted after 16 days: not halved
     ("x7", 100.0),                               # the later stay keeps its points
