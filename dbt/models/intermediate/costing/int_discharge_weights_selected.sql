@@ -1,7 +1,8 @@
 {#- Discharge-grain relative weight (RW, 权重) for costing and payment: discharge_id, rw, weight_version.
-    Set var costing_rw_model to the weights mart (e.g. fct_case_mix_discharges) to read it by ref(). Until
-    that var is set, the relation marts.fct_case_mix_discharges is read when it exists, else every RW is
-    null (a warning is logged; payment of grouped cases is then null). -#}
+    Read by ref(var costing_rw_model), default fct_case_mix_discharges (dbt_project.yml), so the RW edge is
+    in the lineage and a full build orders case mix before costing. With the var set to null the relation
+    marts.fct_case_mix_discharges is read when it exists (no lineage), else every RW is null (a warning is
+    logged; payment of grouped cases is then null). -#}
 {%- set rw_model = var('costing_rw_model', none) %}
 {%- if rw_model %}
 select
