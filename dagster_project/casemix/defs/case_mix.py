@@ -80,11 +80,20 @@ def with_range_check_details(events: Iterable[Any], warehouse: str | Path | None
     exited), then emit them with their warn rows. A failure to read the rows keeps the result (with
     ``details_error``): the check is still reported, never dropped."""
     held: list[AssetCheckResult] = []
-    for ev in events:
-        if is_range_check(ev) and not ev.passed:
-            held.append(ev)
-        else:
-            yield ev
+    try:
+        for ev in events:
+            if is_range_check(ev) and not ev.passed:
+                held.append(ev)
+            else:
+                yield ev
+    except Exception:
+        # dbt failed elsewhere (dagster-dbt raises after the process has exited): still report the warnings
+        yield from _emit(held, warehouse)
+        raise
+    yield from _emit(held, warehouse)
+
+
+def _emit(held: list[AssetCheckResult], warehouse: str | Path | None) -> Iterator[AssetCheckResult]:
     if not held:
         return
     if warehouse is None:
