@@ -60,3 +60,10 @@ def test_xlsx_and_missing_column(tmp_path):
     assert [q[3:] for q in ld.quarantine] == [("quantity", None, "missing required column quantity")]
     extra = [s for s in ld.stats if s.source_file == "allocation_drivers_extra.csv"][0]
     assert (extra.rows_read, extra.rows_loaded, extra.rows_quarantined) == (1, 0, 1)
+
+
+def test_revenue_share_driver_is_a_code():
+    """收入比重 (revenue share, quantities from dept_revenue) is an accepted driver spelling."""
+    from casemix.costing.tables import VOCAB
+
+    assert VOCAB["driver"]["收入比重"] == "revenue_share" and VOCAB["driver"]["revenue_share"] == "revenue_share"

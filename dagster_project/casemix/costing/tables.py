@@ -46,6 +46,7 @@ DRIVERS = {
     "floor_area": "面积",
     "service_volume": "服务量/工作量",
     "ordering_revenue": "收入(开单科室口径)",
+    "revenue_share": "收入比重",   # quantities from dept_revenue unless allocation_drivers has general rows
 }
 PATIENT_TYPES = {"inpatient": "住院", "outpatient": "门诊"}
 

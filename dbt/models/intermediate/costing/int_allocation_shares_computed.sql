@@ -3,6 +3,9 @@
     medical_technical; step 3 医疗技术类 → clinical. The driver is the department's own
     allocation_driver, else the class default (costing_parameters driver_default). Driver rows naming the
     source (e.g. service volume of 消毒供应 to each ward) win over rows without a source (headcount, area).
+    Driver revenue_share (收入比重): each target's medical revenue of the month (dept_revenue, inpatient +
+    outpatient), unless allocation_drivers holds rows without a source for revenue_share in that
+    hospital-month (they win); driver_source says where the quantities came from.
     Grain: hospital_id × cost_month × source_cost_center_code × target_cost_center_code. -#}
 with departments as (
     select * from {{ ref('stg_costing__departments') }}
@@ -21,12 +24,26 @@ sources as (
     left join defaults as f on f.dept_class = d.dept_class
     where d.dept_class in ('administrative', 'auxiliary', 'medical_technical')
 ),
-drivers as (
+ledger_drivers as (
     select * from {{ ref('stg_costing__allocation_drivers') }}
+),
+drivers as (
+    select hospital_id, cost_month, driver, source_cost_center_code, target_cost_center_code, quantity,
+           'allocation_drivers' as driver_source
+    from ledger_drivers
+    union all
+    select r.hospital_id, r.revenue_month, 'revenue_share', null, r.cost_center_code, sum(r.amount),
+           'dept_revenue'
+    from {{ ref('stg_costing__dept_revenues') }} as r
+    where not exists (
+        select 1 from ledger_drivers as a
+        where a.hospital_id = r.hospital_id and a.cost_month = r.revenue_month
+          and a.driver = 'revenue_share' and a.source_cost_center_code is null)
+    group by r.hospital_id, r.revenue_month, r.cost_center_code
 ),
 specific as (
     select s.hospital_id, r.cost_month, s.source_cost_center_code, s.step, s.driver,
-           r.target_cost_center_code, r.quantity
+           r.target_cost_center_code, r.quantity, r.driver_source
     from sources as s
     join drivers as r
       on r.hospital_id = s.hospital_id and r.driver = s.driver
@@ -37,7 +54,7 @@ specific_keys as (
 ),
 general as (
     select s.hospital_id, r.cost_month, s.source_cost_center_code, s.step, s.driver,
-           r.target_cost_center_code, r.quantity
+           r.target_cost_center_code, r.quantity, r.driver_source
     from sources as s
     join drivers as r
       on r.hospital_id = s.hospital_id and r.driver = s.driver and r.source_cost_center_code is null
@@ -64,6 +81,7 @@ select
     cast(source_cost_center_code as {{ dbt.type_string() }})    as source_cost_center_code,
     cast(target_cost_center_code as {{ dbt.type_string() }})    as target_cost_center_code,
     cast(driver as {{ dbt.type_string() }})                     as driver,
+    cast(driver_source as {{ dbt.type_string() }})              as driver_source,
     cast(quantity as double)                                    as quantity,
     cast(quantity / sum(quantity) over (
         partition by hospital_id, cost_month, source_cost_center_code) as double) as share,

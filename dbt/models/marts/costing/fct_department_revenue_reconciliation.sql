@@ -14,7 +14,8 @@
       matched             |difference| ≤ revenue_reconciliation_tolerance × ledger inpatient revenue
       no_front_page_cases ledger inpatient revenue but no discharges
       differs             otherwise.
-    Why dept_revenue is a reconciliation input and not a driver: the step-3 driver 收入(开单科室口径) needs
+    dept_revenue also feeds the optional driver revenue_share (收入比重, int_allocation_shares_computed),
+    but it is not the default step-3 driver nor the CCR denominator: the step-3 driver 收入(开单科室口径) needs
     the revenue each 医技 department earned on each clinical department's orders (a source × target
     quantity, allocation_drivers ordering_revenue), which a cost centre's own revenue does not give; and
     the CCR method divides a unit's cost by the front-page charges of its own cases, so that each unit's
