@@ -45,26 +45,26 @@ def range_run(tmp_path_factory):
     reasonable_ranges and fct_case_mix_range_checks with their checks."""
     if not (DBT_DIR / "target" / "manifest.json").exists():  # casemix.defs.dbt loads it at import
         pytest.skip("dbt manifest missing: run `make manifest` (make test does)")
-    from casemix.defs.case_mix import with_range_check_details
-    from casemix.defs.dbt import CasemixDbtTranslator
-
     work = tmp_path_factory.mktemp("range_checks")
     wh = work / "wh.duckdb"
     _stand_in(wh)
-    run_dbt(wh, work, ["parse"])  # this checkout's manifest, in the temp target
-
-    @dbt_assets(manifest=work / "target" / "manifest.json", select="reasonable_ranges fct_case_mix_range_checks",
-                dagster_dbt_translator=CasemixDbtTranslator())
-    def range_assets(context: AssetExecutionContext, dbt: DbtCliResource):
-        yield from with_range_check_details(dbt.cli(["build"], context=context).stream())
-
-    dbt = DbtCliResource(project_dir=str(DBT_DIR), profiles_dir=str(DBT_DIR),
-                         dbt_executable=str(Path(sys.executable).with_name("dbt")))
-
     with pytest.MonkeyPatch.context() as mp:
+        # set before importing casemix.defs.dbt, whose import sets defaults for unset CASEMIX_* variables
         mp.setenv("CASEMIX_WAREHOUSE", str(wh))
         mp.setenv("CASEMIX_DUCKDB_TEMP_DIR", str(work / "duckdb_tmp"))
         mp.setenv("CASEMIX_DBT_THREADS", "2")
+        from casemix.defs.case_mix import with_range_check_details
+        from casemix.defs.dbt import CasemixDbtTranslator
+
+        run_dbt(wh, work, ["parse"])  # this checkout's manifest, in the temp target
+
+        @dbt_assets(manifest=work / "target" / "manifest.json",
+                    select="reasonable_ranges fct_case_mix_range_checks", dagster_dbt_translator=CasemixDbtTranslator())
+        def range_assets(context: AssetExecutionContext, dbt: DbtCliResource):
+            yield from with_range_check_details(dbt.cli(["build"], context=context).stream())
+
+        dbt = DbtCliResource(project_dir=str(DBT_DIR), profiles_dir=str(DBT_DIR),
+                             dbt_executable=str(Path(sys.executable).with_name("dbt")))
         mp.setenv("DBT_TARGET_PATH", str(work / "target"))  # its partial_parse.msgpack is reused
         res = materialize([range_assets], resources={"dbt": dbt}, raise_on_error=False)
     return res, {e.check_name: e for e in res.get_asset_check_evaluations()}, range_assets
@@ -95,3 +95,36 @@ def test_in_range_checks_pass(range_run):
     for name in RANGE_CHECKS[1:]:                          # ALOS 8, 入组率 0.98, share 0.01: all inside
         assert checks[name].passed, name
         assert "warn_count" not in checks[name].metadata
+
+
+def test_every_warn_row_is_counted_and_an_unreadable_warehouse_still_reports(tmp_path):
+    # 60 hospitals out of range in 2024-03: warn_count 60, the first 50 listed, "… and 10 more" said.
+    from dagster import AssetCheckResult
+
+    from casemix.defs.case_mix import MAX_LISTED, with_range_check_details
+
+    wh = tmp_path / "wh.duckdb"
+    con = duckdb.connect(str(wh))
+    con.execute("CREATE SCHEMA marts")
+    con.execute("""CREATE TABLE marts.fct_case_mix_range_checks AS
+        SELECT 'cmi' AS check_name, 'H' || lpad(CAST(i AS VARCHAR), 2, '0') AS hospital_id,
+               DATE '2024-03-01' AS discharge_month, 2.5 AS value, 'r1' AS range_version, 0.5 AS lower_bound,
+               2.0 AS upper_bound, 'warn' AS status, 'cmi = 2.5 outside [0.5, 2.0] (r1)' AS message
+        FROM range(60) t(i)""")
+    con.close()
+    dbt_result = AssetCheckResult(passed=False, asset_key=RANGE_MODEL, check_name="case_mix_range_cmi",
+                                  severity=AssetCheckSeverity.WARN, metadata={"dagster_dbt/failed_row_count": 60})
+    other = AssetCheckResult(passed=True, asset_key=RANGE_MODEL, check_name="case_mix_range_avg_los_days")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CASEMIX_DUCKDB_TEMP_DIR", str(tmp_path / "tmp"))
+        out = list(with_range_check_details(iter([dbt_result, other]), warehouse=wh))
+        assert out[0] is other                      # passes go through at once; warnings after dbt ends
+        (r,) = out[1:]
+        assert (r.passed, r.severity, r.metadata["warn_count"].value) == (False, AssetCheckSeverity.WARN, 60)
+        assert len(r.metadata["hospital_months"].value) == 60 and MAX_LISTED == 50
+        assert r.description.startswith("60 hospital-month(s) out of range: H00 2024-03: cmi = 2.5")
+        assert r.description.endswith("… and 10 more") and "H49 2024-03" in r.description
+        assert "H50" not in r.description
+        (bad,) = with_range_check_details(iter([dbt_result]), warehouse=tmp_path / "missing" / "none.duckdb")
+        assert (bad.passed, bad.severity) == (False, AssetCheckSeverity.WARN)
+        assert "details_error" in bad.metadata and "rows not read" in bad.description
