@@ -12,6 +12,7 @@ One Dagster run (dbt start-up dominates); the pass/warn statuses of each bound a
 (range_checks_pass_and_warn).
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -53,6 +54,7 @@ def range_run(tmp_path_factory):
         mp.setenv("CASEMIX_WAREHOUSE", str(wh))
         mp.setenv("CASEMIX_DUCKDB_TEMP_DIR", str(work / "duckdb_tmp"))
         mp.setenv("CASEMIX_DBT_THREADS", "2")
+        mp.setenv("CASEMIX_DUCKDB_MEMORY_LIMIT", os.environ.get("CASEMIX_DUCKDB_MEMORY_LIMIT", "2GB"))
         from casemix.defs.case_mix import with_range_check_details
         from casemix.defs.dbt import CasemixDbtTranslator
 
