@@ -124,6 +124,7 @@ def test_every_warn_row_is_counted_and_an_unreadable_warehouse_still_reports(tmp
         (r,) = out[1:]
         assert (r.passed, r.severity, r.metadata["warn_count"].value) == (False, AssetCheckSeverity.WARN, 60)
         assert len(r.metadata["hospital_months"].value) == 60 and MAX_LISTED == 50
+        assert r.metadata["hospital_months_complete"].value is True
         assert r.description.startswith("60 hospital-month(s) out of range: H00 2024-03: cmi = 2.5")
         assert r.description.endswith("… and 10 more") and "H49 2024-03" in r.description
         assert "H50" not in r.description

@@ -22,7 +22,8 @@ from dagster import AssetCheckResult, AssetCheckSeverity, MetadataValue
 
 RANGE_TEST_PREFIX = "case_mix_range_"
 RANGE_MODEL = "marts.fct_case_mix_range_checks"
-MAX_LISTED = 50  # rows listed per check in the metadata; the count is always complete
+MAX_LISTED = 50  # rows in the table and description of a check; warn_count is always complete
+MAX_NAMED = 2000  # hospital-months in the hospital_months list (more: hospital_months_complete false)
 
 
 def is_range_check(event: Any) -> bool:
@@ -66,7 +67,8 @@ def detailed(result: AssetCheckResult, rows: list[tuple] | None, error: str | No
         listed = rows[:MAX_LISTED]
         more = f" … and {len(rows) - MAX_LISTED} more" if len(rows) > MAX_LISTED else ""
         md["warn_count"] = MetadataValue.int(len(rows))
-        md["hospital_months"] = MetadataValue.json([f"{h} {m}" for h, m, *_ in rows])
+        md["hospital_months"] = MetadataValue.json([f"{h} {m}" for h, m, *_ in rows[:MAX_NAMED]])
+        md["hospital_months_complete"] = MetadataValue.bool(len(rows) <= MAX_NAMED)
         md["warn_rows"] = MetadataValue.md(_table(listed) + (f"\n{more.strip()}\n" if more else ""))
         desc = f"{len(rows)} hospital-month(s) out of range: " + "; ".join(
             f"{h} {m}: {msg}" for h, m, *_, msg in listed) + more
