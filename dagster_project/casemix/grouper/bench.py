@@ -30,13 +30,13 @@ def make_cases(con, n: int, seed: int = 7) -> None:
     con.execute(f"select setseed({(seed % 100) / 100})")
     con.execute("""
         create or replace temp table dx_pool as
-        select row_number() over () - 1 as i, dx_code from (select distinct dx_code from scheme.mdc_principal_dx);
+        select row_number() over (order by dx_code) - 1 as i, dx_code from (select distinct dx_code from scheme.mdc_principal_dx);
         create or replace temp table sdx_pool as
-        select row_number() over () - 1 as i, dx_code from (
+        select row_number() over (order by dx_code) - 1 as i, dx_code from (
             select distinct dx_code from scheme.cc_codes
             union select distinct dx_code from scheme.mdc_principal_dx);
         create or replace temp table px_pool as
-        select row_number() over () - 1 as i, code from (
+        select row_number() over (order by code) - 1 as i, code from (
             select distinct code from scheme.code_lists where code_type = 'px'
             union select px_code from scheme.or_procedures);
     """)

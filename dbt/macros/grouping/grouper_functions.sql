@@ -70,3 +70,25 @@
 {% macro spark__grouper_hash_key(expr) -%}
   xxhash64({{ expr }})
 {%- endmacro %}
+
+{#- Integer division (truncating) of a non-negative bigint: decodes the packed sort keys of the ADRG step. -#}
+{% macro grouper_int_div(a, b) -%}
+  {{ return(adapter.dispatch('grouper_int_div', 'casemix')(a, b)) }}
+{%- endmacro %}
+{% macro default__grouper_int_div(a, b) -%}
+  (({{ a }}) // ({{ b }}))
+{%- endmacro %}
+{% macro spark__grouper_int_div(a, b) -%}
+  (({{ a }}) div ({{ b }}))
+{%- endmacro %}
+
+{#- The bigint with only bit n set (1 << n): bit masks of the ADRG conditions that hold (cond_no <= 8). -#}
+{% macro grouper_bit(n) -%}
+  {{ return(adapter.dispatch('grouper_bit', 'casemix')(n)) }}
+{%- endmacro %}
+{% macro default__grouper_bit(n) -%}
+  (cast(1 as bigint) << ({{ n }}))
+{%- endmacro %}
+{% macro spark__grouper_bit(n) -%}
+  shiftleft(cast(1 as bigint), {{ n }})
+{%- endmacro %}

@@ -9,7 +9,15 @@
       3. non-OR procedure ADRGs in file order;
       4. medical ADRGs in file order.
     An ADRG matches when one alternative holds all its conditions. The first candidate MDC (by precedence)
-    that yields a result wins; when none does, the case is 0000. -#}
+    that yields a result wins; when none does, the case is 0000.
+
+    How it is computed (docs/grouper.md, Speed): case codes are joined to the list codes by condition kind
+    (principal dx to pdx_in lists, principal procedure to ppx_in lists, every slot to any_* lists only),
+    then to the case's candidate MDCs; one aggregation per (case, MDC, ADRG, alternative) gives a bit mask
+    of the list conditions that hold. Every result carries one integer sort key (MDC precedence, kind rank,
+    file order, alternative, and the principal-dx form in the last digit); the minimum per case is the
+    choice and is decoded through the small scheme tables. The rule text of the chosen alternative is a
+    template per alternative (scheme tables only) whose placeholders are filled from the case. -#}
 {%- set qy_mode = grouper_qy_mode() -%}
 {%- set null_pass = grouper_var('attr_null_passes') -%}
 {%- set attr_value -%}
@@ -28,7 +36,10 @@ cases as (
         s.scheme_version,
         p.age_days,
         p.birth_weight_g,
-        p.vent_hours
+        p.vent_hours,
+        p.pdx_code,
+        p.pdx_dagger_code,
+        p.ppx_code
     from {{ ref('int_discharges_joined_to_schemes') }} as s
     join {{ ref('int_discharges_prechecked') }} as p on p.discharge_key = s.discharge_key
     where p.is_valid_for_grouping and s.scheme_version is not null
@@ -39,15 +50,19 @@ inputs as (
     from {{ ref('int_grouper_inputs_mapped') }}
 ),
 
-case_codes as (
-    select discharge_key, code_type, seq, code, 1 as form_rank from inputs where code is not null
-    union all
-    select discharge_key, code_type, seq, dagger_code as code, 2 as form_rank
-    from inputs where dagger_code is not null
-),
-
 list_codes as (
     select * from {{ ref('int_scheme_codes_keyed_to_mdcs') }}
+),
+
+mdcs as (
+    select scheme_version, mdc_code, mdc_name, precedence from {{ source('scheme', 'mdcs') }}
+),
+
+adrgs as (
+    select
+        scheme_version, mdc_code, adrg_code, adrg_name, kind, file_order,
+        case kind when 'surgical' then 1 when 'non_or' then 3 else 4 end    as kind_rank
+    from {{ source('scheme', 'adrgs') }}
 ),
 
 conditions as (
@@ -60,66 +75,120 @@ conditions as (
         on a.scheme_version = c.scheme_version and a.adrg_code = c.adrg_code
 ),
 
--- per alternative: how many positive list conditions, and whether it has any other condition
+-- per alternative: the bit mask of its positive list conditions (bit cond_no), whether it has any other
+-- condition, and the template of its rule text (placeholders {pdx} {ppx} {h<n>} {or} {age_days}
+-- {birth_weight_g} {vent_hours} {regions} are filled from the case)
 alts as (
     select
         scheme_version, mdc_code, adrg_code, alt_no,
+        bit_or(case when is_positive_list then {{ grouper_bit('cond_no') }} else cast(0 as bigint) end)
+                                                                            as positive_mask,
         sum(case when is_positive_list then 1 else 0 end)                   as positive_list_conds,
-        sum(case when is_positive_list then 0 else 1 end)                   as other_conds
-    from conditions
+        sum(case when is_positive_list then 0 else 1 end)                   as other_conds,
+        {{ grouper_string_agg('cond_tpl', '，', 'cond_no') }}              as rule_template
+    from (
+        select
+            c.*,
+            case c.cond_type
+                when 'pdx_in' then '主要诊断 {pdx} ∈ ' || c.list_id
+                when 'ppx_in' then '主要手术 {ppx} ∈ ' || c.list_id
+                when 'any_px_in' then '{h' || cast(c.cond_no as varchar) || '} ∈ ' || c.list_id
+                when 'any_dx_in' then '{h' || cast(c.cond_no as varchar) || '} ∈ ' || c.list_id
+                when 'not_any_px_in' then '无手术 ∈ ' || c.list_id
+                when 'or_proc_any' then '有手术室手术 {or}'
+                when 'no_or_proc' then '无手术室手术'
+                when 'attr_range' then
+                    case c.attr when 'age_days' then '年龄(天)' when 'birth_weight_g' then '出生体重(g)'
+                                when 'vent_hours' then '呼吸机时间(h)' else c.attr end
+                    || '{' || c.attr || '}'
+                    || ' ∈ [' || coalesce({{ grouper_num_text('c.min_value') }}, '-∞') || ', '
+                    || coalesce({{ grouper_num_text('c.max_value') }}, '∞') || ')'
+                when 'mdc_pdx' then '主要诊断在 MDC' || c.mdc_code || ' 主诊表'
+                when 'min_body_regions' then '诊断涉及 {regions} 个部位 ≥ ' || {{ grouper_num_text('c.min_value') }}
+                else c.cond_type
+            end                                                             as cond_tpl
+        from conditions as c
+    ) as t
     group by scheme_version, mdc_code, adrg_code, alt_no
 ),
 
--- case codes found in the lists of the ADRGs of the case's candidate MDCs (joined on the MDC key)
-hits as (
-    select
-        k.discharge_key, k.scheme_version, k.mdc_code,
-        l.adrg_code, l.alt_no, l.cond_no, l.cond_type,
-        c.code, c.seq, c.form_rank
-    from candidates as k
-    join case_codes as c on c.discharge_key = k.discharge_key
-    join list_codes as l
-        on l.scheme_version = k.scheme_version
-       and l.mdc_code = k.mdc_code
-       and l.code_type = c.code_type
-       and l.code = c.code
-    where (l.cond_type = 'pdx_in' and c.seq = 0)
-       or (l.cond_type = 'ppx_in' and c.seq = 1)
-       or l.cond_type in ('any_dx_in', 'any_px_in', 'not_any_px_in')
+-- principal diagnosis (whole code, then its dagger part), principal procedure, every slot
+pdx_forms as (
+    select discharge_key, 0 as seq, code, 1 as form_rank from inputs
+    where code_type = 'dx' and seq = 0 and code is not null
+    union all
+    select discharge_key, 0 as seq, dagger_code as code, 2 as form_rank from inputs
+    where code_type = 'dx' and seq = 0 and dagger_code is not null
 ),
 
-cond_hits as (
-    select
-        discharge_key, scheme_version, mdc_code, adrg_code, alt_no, cond_no,
-        min(cond_type)                                                      as cond_type,
-        min(form_rank)                                                      as form_rank,
-        {{ grouper_arg_min('code', 'form_rank * 1000 + seq') }}             as hit_code,
-        min(seq)                                                            as hit_seq
-    from hits
-    group by discharge_key, scheme_version, mdc_code, adrg_code, alt_no, cond_no
+dx_forms as (
+    select discharge_key, seq, code, 1 as form_rank from inputs where code_type = 'dx' and code is not null
+    union all
+    select discharge_key, seq, dagger_code as code, 2 as form_rank from inputs
+    where code_type = 'dx' and dagger_code is not null
+),
+
+px_slots as (
+    select discharge_key, seq, code, 1 as form_rank from inputs where code_type = 'px' and code is not null
+),
+
+-- case codes in the condition lists, each kind joined only to the lists it can match
+raw_hits as (
+    select f.discharge_key, l.scheme_version, l.mdc_code, l.adrg_code, l.alt_no, l.cond_no, l.cond_type,
+           f.code, f.seq, f.form_rank
+    from pdx_forms as f
+    join list_codes as l on l.cond_type = 'pdx_in' and l.code_type = 'dx' and l.code = f.code
+    union all
+    select f.discharge_key, l.scheme_version, l.mdc_code, l.adrg_code, l.alt_no, l.cond_no, l.cond_type,
+           f.code, f.seq, f.form_rank
+    from px_slots as f
+    join list_codes as l on l.cond_type = 'ppx_in' and l.code_type = 'px' and l.code = f.code
+    where f.seq = 1
+    union all
+    select f.discharge_key, l.scheme_version, l.mdc_code, l.adrg_code, l.alt_no, l.cond_no, l.cond_type,
+           f.code, f.seq, f.form_rank
+    from dx_forms as f
+    join list_codes as l on l.cond_type = 'any_dx_in' and l.code_type = 'dx' and l.code = f.code
+    union all
+    select f.discharge_key, l.scheme_version, l.mdc_code, l.adrg_code, l.alt_no, l.cond_no, l.cond_type,
+           f.code, f.seq, f.form_rank
+    from px_slots as f
+    join list_codes as l
+        on l.cond_type in ('any_px_in', 'not_any_px_in') and l.code_type = 'px' and l.code = f.code
+),
+
+-- only in the case's candidate MDCs (joined on the MDC key)
+hits as (
+    select h.*
+    from raw_hits as h
+    join candidates as k
+        on k.discharge_key = h.discharge_key and k.scheme_version = h.scheme_version
+       and k.mdc_code = h.mdc_code
 ),
 
 alt_hits as (
     select
         discharge_key, scheme_version, mdc_code, adrg_code, alt_no,
-        sum(case when cond_type = 'not_any_px_in' then 0 else 1 end)        as positive_hits,
-        sum(case when cond_type = 'not_any_px_in' then 1 else 0 end)        as negative_hits,
+        bit_or(case when cond_type = 'not_any_px_in' then cast(0 as bigint) else {{ grouper_bit('cond_no') }} end)
+                                                                            as hit_mask,
+        max(case when cond_type = 'not_any_px_in' then 1 else 0 end)        as negative_hits,
         min(case when cond_type = 'pdx_in' then form_rank end)              as pdx_form_rank
-    from cond_hits
+    from hits
     group by discharge_key, scheme_version, mdc_code, adrg_code, alt_no
 ),
 
 -- alternatives whose positive list conditions all hold (or that have none: 全部手术, WJ1, ZZ1 …)
 list_passed as (
-    select h.*, a.other_conds
+    select h.discharge_key, h.scheme_version, h.mdc_code, h.adrg_code, h.alt_no, h.negative_hits,
+           h.pdx_form_rank, a.other_conds
     from alt_hits as h
     join alts as a
         on a.scheme_version = h.scheme_version and a.adrg_code = h.adrg_code and a.alt_no = h.alt_no
-    where h.positive_hits = a.positive_list_conds and a.positive_list_conds > 0
+    where h.hit_mask = a.positive_mask and a.positive_list_conds > 0
     union all
     select
         k.discharge_key, k.scheme_version, k.mdc_code, a.adrg_code, a.alt_no,
-        0 as positive_hits, coalesce(h.negative_hits, 0) as negative_hits, cast(null as integer) as pdx_form_rank,
+        coalesce(h.negative_hits, 0) as negative_hits, cast(null as integer) as pdx_form_rank,
         a.other_conds
     from candidates as k
     join alts as a on a.scheme_version = k.scheme_version and a.mdc_code = k.mdc_code
@@ -132,9 +201,8 @@ list_passed as (
 -- operating-room procedures of each case (any slot), per scheme
 or_slots as (
     select i.discharge_key, o.scheme_version, i.seq, i.code
-    from inputs as i
+    from px_slots as i
     join {{ source('scheme', 'or_procedures') }} as o on o.px_code = i.code
-    where i.code_type = 'px'
 ),
 
 or_summary as (
@@ -146,7 +214,7 @@ or_summary as (
 -- the other conditions, evaluated only for alternatives whose list conditions hold
 others as (
     select
-        p.discharge_key, p.scheme_version, p.mdc_code, p.adrg_code, p.alt_no, c.cond_no,
+        p.discharge_key, p.scheme_version, p.adrg_code, p.alt_no,
         case
             when c.cond_type = 'not_any_px_in' then p.negative_hits = 0
             when c.cond_type = 'or_proc_any' then o.first_or_code is not null
@@ -158,23 +226,7 @@ others as (
             when c.cond_type = 'mdc_pdx' then k.is_pdx_in_mdc_table
             when c.cond_type = 'min_body_regions' then k.body_region_count >= c.min_value
             else false
-        end                                                                 as is_met,
-        case c.cond_type
-            when 'not_any_px_in' then '无手术 ∈ ' || c.list_id
-            when 'or_proc_any' then '有手术室手术 ' || o.first_or_code
-            when 'no_or_proc' then '无手术室手术'
-            when 'attr_range' then
-                case c.attr when 'age_days' then '年龄(天)' when 'birth_weight_g' then '出生体重(g)'
-                            when 'vent_hours' then '呼吸机时间(h)' else c.attr end
-                || case when {{ attr_value }} is null then ' 未记录(按设置视为满足)'
-                        else ' ' || {{ grouper_num_text(attr_value) }} end
-                || ' ∈ [' || coalesce({{ grouper_num_text('c.min_value') }}, '-∞') || ', '
-                || coalesce({{ grouper_num_text('c.max_value') }}, '∞') || ')'
-            when 'mdc_pdx' then '主要诊断在 MDC' || p.mdc_code || ' 主诊表'
-            when 'min_body_regions' then '诊断涉及 ' || cast(k.body_region_count as varchar) || ' 个部位 ≥ '
-                                         || {{ grouper_num_text('c.min_value') }}
-            else c.cond_type
-        end                                                                 as cond_text
+        end                                                                 as is_met
     from list_passed as p
     join conditions as c
         on c.scheme_version = p.scheme_version and c.adrg_code = p.adrg_code and c.alt_no = p.alt_no
@@ -186,55 +238,19 @@ others as (
     where p.other_conds > 0
 ),
 
-others_passed as (
-    select discharge_key, scheme_version, adrg_code, alt_no
+others_failed as (
+    select distinct discharge_key, scheme_version, adrg_code, alt_no
     from others
-    group by discharge_key, scheme_version, adrg_code, alt_no
-    having min(case when is_met then 1 else 0 end) = 1
+    where not coalesce(is_met, false)
 ),
-
-matched_alts as (
-    select p.discharge_key, p.scheme_version, p.mdc_code, p.adrg_code, p.alt_no, p.pdx_form_rank
-    from list_passed as p
-    where p.other_conds = 0
-    union all
-    select p.discharge_key, p.scheme_version, p.mdc_code, p.adrg_code, p.alt_no, p.pdx_form_rank
-    from list_passed as p
-    join others_passed as o
-        on o.discharge_key = p.discharge_key and o.scheme_version = p.scheme_version
-       and o.adrg_code = p.adrg_code and o.alt_no = p.alt_no
-    where p.other_conds > 0
-),
-
-results as (
-    select
-        m.discharge_key, m.scheme_version, m.mdc_code, m.adrg_code, m.alt_no,
-        a.adrg_name,
-        a.kind                                                              as adrg_kind,
-        case a.kind when 'surgical' then 1 when 'non_or' then 3 else 4 end  as kind_rank,
-        a.file_order,
-        m.pdx_form_rank,
-        cast(null as varchar)                                               as qy_trace
-    from matched_alts as m
-    join {{ source('scheme', 'adrgs') }} as a
-        on a.scheme_version = m.scheme_version and a.adrg_code = m.adrg_code
 
 {%- if qy_mode != 'off' %}
-    union all
-    -- QY: an operating-room procedure (slot 1 or any slot) and no surgical ADRG of the MDC matched
+
+qy as (
     select
         k.discharge_key, k.scheme_version, k.mdc_code,
-        k.mdc_code || 'QY'                                                  as adrg_code,
-        0                                                                   as alt_no,
-        '歧义组'                                                            as adrg_name,
-        cast(null as varchar)                                               as adrg_kind,
-        2                                                                   as kind_rank,
-        0                                                                   as file_order,
-        cast(null as integer)                                               as pdx_form_rank,
-        k.mdc_code || 'QY 歧义组：' || case when min(s.seq) = 1 then '主要手术 ' else '手术 ' end
-            || {{ grouper_arg_min('s.code', 's.seq') }}
-            || '(第' || cast(min(s.seq) as varchar) || '位) 是手术室手术，但不符合 MDC' || k.mdc_code
-            || ' 任何外科 ADRG（qy_mode={{ qy_mode }}）'                     as qy_trace
+        min(s.seq)                                                          as qy_seq,
+        {{ grouper_arg_min('s.code', 's.seq') }}                            as qy_code
     from candidates as k
     join or_slots as s on s.discharge_key = k.discharge_key and s.scheme_version = k.scheme_version
     left join (
@@ -248,109 +264,205 @@ results as (
       and s.seq = 1
       {%- endif %}
     group by k.discharge_key, k.scheme_version, k.mdc_code
-{%- endif %}
 ),
 
--- one integer sort key per result: MDC precedence, then surgical < QY < non-OR < medical, file order, alt
-keyed as (
+{%- endif %}
+
+-- one integer sort key per result: MDC precedence, then surgical < QY < non-OR < medical, file order,
+-- alternative; the last digit carries the principal-dx form (0 none, 1 whole, 2 dagger) and never decides
+results as (
     select
-        r.*,
-        k.precedence,
-        k.dx_match                                                          as mdc_dx_match,
-        k.mdc_trace,
-        ((cast(k.precedence as bigint) * 10 + r.kind_rank) * 10000 + r.file_order) * 1000 + r.alt_no
-                                                                            as sort_key
-    from results as r
-    join candidates as k
-        on k.discharge_key = r.discharge_key and k.scheme_version = r.scheme_version
-       and k.mdc_code = r.mdc_code
+        p.discharge_key, p.scheme_version,
+        ((((cast(m.precedence as bigint) * 10 + a.kind_rank) * 10000 + a.file_order) * 1000 + p.alt_no) * 10
+            + coalesce(p.pdx_form_rank, 0))                                  as sort_key
+    from list_passed as p
+    join adrgs as a on a.scheme_version = p.scheme_version and a.adrg_code = p.adrg_code
+    join mdcs as m on m.scheme_version = p.scheme_version and m.mdc_code = p.mdc_code
+    left join others_failed as f
+        on f.discharge_key = p.discharge_key and f.scheme_version = p.scheme_version
+       and f.adrg_code = p.adrg_code and f.alt_no = p.alt_no
+    where f.discharge_key is null
+
+{%- if qy_mode != 'off' %}
+    union all
+    -- QY: an operating-room procedure (slot 1 or any slot) and no surgical ADRG of the MDC matched
+    select q.discharge_key, q.scheme_version,
+           ((cast(m.precedence as bigint) * 10 + 2) * 10000) * 1000 * 10     as sort_key
+    from qy as q
+    join mdcs as m on m.scheme_version = q.scheme_version and m.mdc_code = q.mdc_code
+{%- endif %}
 ),
 
 best as (
     select discharge_key, scheme_version, min(sort_key) as sort_key
-    from keyed
+    from results
     group by discharge_key, scheme_version
 ),
 
+-- the choice decoded from its sort key through the small scheme tables
 chosen as (
-    select k.*
-    from keyed as k
-    join best as b
-        on b.discharge_key = k.discharge_key and b.scheme_version = k.scheme_version and b.sort_key = k.sort_key
+    select
+        b.discharge_key, b.scheme_version,
+        m.mdc_code,
+        m.precedence,
+        cast({{ grouper_int_div('b.sort_key', 100000000) }} % 10 as integer)                     as kind_rank,
+        cast({{ grouper_int_div('b.sort_key', 10000) }} % 10000 as integer)                      as file_order,
+        cast({{ grouper_int_div('b.sort_key', 10) }} % 1000 as integer)                          as alt_no,
+        cast(b.sort_key % 10 as integer)                                    as pdx_form_rank
+    from best as b
+    join mdcs as m
+        on m.scheme_version = b.scheme_version and m.precedence = {{ grouper_int_div('b.sort_key', 1000000000) }}
 ),
 
--- the chosen alternative's conditions as text, in cond_no order (pivot; cond_no <= 8, tested on the source)
-chosen_texts as (
+chosen_adrg as (
     select
-        t.discharge_key, t.scheme_version,
-        concat_ws('，'
-        {%- for n in range(1, 9) %}, max(case when t.cond_no = {{ n }} then t.cond_text end){% endfor %}
-        )                                                                   as rule_text
+        c.*,
+        coalesce(a.adrg_code, c.mdc_code || 'QY')                           as adrg_code,
+        coalesce(a.adrg_name, '歧义组')                                     as adrg_name,
+        a.kind                                                              as adrg_kind,
+        t.rule_template
+    from chosen as c
+    left join adrgs as a
+        on a.scheme_version = c.scheme_version and a.mdc_code = c.mdc_code
+       and a.file_order = case when c.kind_rank <> 2 then c.file_order end
+    left join alts as t
+        on t.scheme_version = a.scheme_version and t.adrg_code = a.adrg_code and t.alt_no = c.alt_no
+),
+
+-- every candidate MDC against the choice: the chosen one (its entry trace) and the ones before it that
+-- were entered by their principal-dx table but yielded nothing
+candidates_vs_choice as (
+    select
+        k.discharge_key, k.scheme_version, k.mdc_code, k.precedence, k.entry_rule, k.dx_match, k.mdc_trace,
+        k.body_region_count,
+        c.precedence                                                        as chosen_precedence
+    from candidates as k
+    left join chosen as c on c.discharge_key = k.discharge_key and c.scheme_version = k.scheme_version
+),
+
+chosen_candidate as (
+    select discharge_key, scheme_version, dx_match as mdc_dx_match, mdc_trace, body_region_count
+    from candidates_vs_choice
+    where precedence = chosen_precedence
+),
+
+skipped as (
+    select
+        discharge_key, scheme_version,
+        {{ grouper_string_agg("mdc_trace || '，但无匹配 ADRG，转下一 MDC'", '；', 'precedence') }} as skipped_trace
+    from candidates_vs_choice
+    where entry_rule <> 'adrg_rules'
+      and (chosen_precedence is null or precedence < chosen_precedence)
+    group by discharge_key, scheme_version
+),
+
+-- the code that satisfied each any_* condition of the chosen alternative (few cases), pivoted on cond_no
+-- (cond_no <= 8, tested on the source)
+any_texts as (
+    select
+        discharge_key, scheme_version
+        {%- for n in range(1, 9) %},
+        max(case when cond_no = {{ n }} then hit_text end)                 as h{{ n }}
+        {%- endfor %}
     from (
         select
             h.discharge_key, h.scheme_version, h.cond_no,
-            case h.cond_type
-                when 'pdx_in' then '主要诊断 ' || h.hit_code
-                                   || case when h.form_rank = 2 then '(剑号部分)' else '' end || ' ∈ ' || c.list_id
-                when 'ppx_in' then '主要手术 ' || h.hit_code || ' ∈ ' || c.list_id
-                when 'any_px_in' then '手术 ' || h.hit_code || '(第' || cast(h.hit_seq as varchar) || '位) ∈ '
-                                      || c.list_id
-                when 'any_dx_in' then '诊断 ' || h.hit_code || ' ∈ ' || c.list_id
-            end                                                             as cond_text
-        from chosen as x
-        join cond_hits as h
+            case min(h.cond_type)
+                when 'any_px_in' then '手术 ' || {{ grouper_arg_min('h.code', 'h.form_rank * 1000 + h.seq') }}
+                                      || '(第' || cast(min(h.seq) as varchar) || '位)'
+                else '诊断 ' || {{ grouper_arg_min('h.code', 'h.form_rank * 1000 + h.seq') }}
+            end                                                             as hit_text
+        from chosen_adrg as x
+        join hits as h
             on h.discharge_key = x.discharge_key and h.scheme_version = x.scheme_version
            and h.mdc_code = x.mdc_code and h.adrg_code = x.adrg_code and h.alt_no = x.alt_no
-        join conditions as c
-            on c.scheme_version = h.scheme_version and c.adrg_code = h.adrg_code and c.alt_no = h.alt_no
-           and c.cond_no = h.cond_no
-        where h.cond_type <> 'not_any_px_in'
-        union all
-        select o.discharge_key, o.scheme_version, o.cond_no, o.cond_text
-        from chosen as x
-        join others as o
-            on o.discharge_key = x.discharge_key and o.scheme_version = x.scheme_version
-           and o.adrg_code = x.adrg_code and o.alt_no = x.alt_no
+        where h.cond_type in ('any_px_in', 'any_dx_in')
+          and x.rule_template like '%{h%'
+        group by h.discharge_key, h.scheme_version, h.cond_no
     ) as t
-    group by t.discharge_key, t.scheme_version
+    group by discharge_key, scheme_version
 ),
 
--- candidate MDCs entered by their principal-dx table that yielded nothing before the chosen one
-skipped as (
+assembled as (
     select
-        k.discharge_key, k.scheme_version,
-        {{ grouper_string_agg("k.mdc_trace || '，但无匹配 ADRG，转下一 MDC'", '；', 'k.precedence') }} as skipped_trace
-    from candidates as k
-    left join chosen as c on c.discharge_key = k.discharge_key and c.scheme_version = k.scheme_version
-    where k.entry_rule <> 'adrg_rules'
-      and (c.discharge_key is null or k.precedence < c.precedence)
-    group by k.discharge_key, k.scheme_version
+        x.discharge_key,
+        x.scheme_version,
+        c.mdc_code,
+        c.adrg_code,
+        c.adrg_name,
+        c.adrg_kind,
+        c.kind_rank,
+        c.file_order,
+        c.pdx_form_rank,
+        c.rule_template,
+        cc.mdc_dx_match,
+        cc.mdc_trace,
+        s.skipped_trace,
+        x.pdx_code, x.pdx_dagger_code, x.ppx_code, x.age_days, x.birth_weight_g, x.vent_hours,
+        o.first_or_code,
+        cc.body_region_count,
+        t.h1, t.h2, t.h3, t.h4, t.h5, t.h6, t.h7, t.h8
+        {%- if qy_mode != 'off' %},
+        q.qy_seq, q.qy_code
+        {%- endif %}
+    from cases as x
+    left join chosen_adrg as c on c.discharge_key = x.discharge_key and c.scheme_version = x.scheme_version
+    left join chosen_candidate as cc on cc.discharge_key = x.discharge_key and cc.scheme_version = x.scheme_version
+    left join skipped as s on s.discharge_key = x.discharge_key and s.scheme_version = x.scheme_version
+    left join any_texts as t on t.discharge_key = x.discharge_key and t.scheme_version = x.scheme_version
+    left join or_summary as o
+        on o.discharge_key = x.discharge_key and o.scheme_version = x.scheme_version
+    {%- if qy_mode != 'off' %}
+    left join qy as q
+        on q.discharge_key = x.discharge_key and q.scheme_version = x.scheme_version and q.mdc_code = c.mdc_code
+    {%- endif %}
 )
 
+
 select
-    x.discharge_key,
-    x.scheme_version,
-    c.mdc_code,
-    c.adrg_code,
-    c.adrg_name,
-    c.adrg_kind,
-    case when c.discharge_key is null then '0000'
-         when c.kind_rank = 2 then 'qy'
+    discharge_key,
+    scheme_version,
+    mdc_code,
+    adrg_code,
+    adrg_name,
+    adrg_kind,
+    case when mdc_code is null then '0000'
+         when kind_rank = 2 then 'qy'
          else 'adrg' end                                                    as assignment,
-    case when c.discharge_key is null then cast(null as varchar)
-         when c.pdx_form_rank = 2 or c.mdc_dx_match = 'dagger' then 'dagger'
-         when c.pdx_form_rank = 1 or c.mdc_dx_match = 'whole' then 'whole'
+    case when mdc_code is null then cast(null as varchar)
+         when pdx_form_rank = 2 or mdc_dx_match = 'dagger' then 'dagger'
+         when pdx_form_rank = 1 or mdc_dx_match = 'whole' then 'whole'
     end                                                                     as dx_match,
-    s.skipped_trace,
-    c.mdc_trace,
-    case when c.kind_rank = 2 then c.qy_trace
-         when c.discharge_key is not null then
-            c.adrg_code || ' ' || c.adrg_name || '（'
-            || case c.adrg_kind when 'surgical' then '外科手术组' when 'non_or' then '非手术室操作组'
-                                else '内科组' end
-            || '，按文件顺序第 ' || cast(c.file_order as varchar) || ' 个）：' || t.rule_text
+    skipped_trace,
+    mdc_trace,
+    case
+         {%- if qy_mode != 'off' %}
+         when kind_rank = 2 then
+            mdc_code || 'QY 歧义组：' || case when qy_seq = 1 then '主要手术 ' else '手术 ' end || qy_code
+            || '(第' || cast(qy_seq as varchar) || '位) 是手术室手术，但不符合 MDC' || mdc_code
+            || ' 任何外科 ADRG（qy_mode={{ qy_mode }}）'
+         {%- endif %}
+         when mdc_code is not null then
+            adrg_code || ' ' || adrg_name || '（'
+            || case adrg_kind when 'surgical' then '外科手术组' when 'non_or' then '非手术室操作组'
+                              else '内科组' end
+            || '，按文件顺序第 ' || cast(file_order as varchar) || ' 个）：'
+            || case when strpos(rule_template, '{') = 0 then rule_template
+                    else
+            {%- for n in range(8, 0, -1) %} replace({% endfor %}
+            {%- for a in ['age_days', 'birth_weight_g', 'vent_hours'] %} replace({% endfor %}
+            replace(replace(replace(replace(rule_template,
+                '{pdx}', case when pdx_form_rank = 2 then pdx_dagger_code || '(剑号部分)' else pdx_code end),
+                '{ppx}', coalesce(ppx_code, '')),
+                '{or}', coalesce(first_or_code, '')),
+                '{regions}', coalesce(cast(body_region_count as varchar), ''))
+            {%- for a in ['age_days', 'birth_weight_g', 'vent_hours'] %}
+                , '{{ '{' ~ a ~ '}' }}', case when {{ a }} is null then ' 未记录(按设置视为满足)'
+                      else ' ' || {{ grouper_num_text('cast(' ~ a ~ ' as double)') }} end)
+            {%- endfor %}
+            {%- for n in range(1, 9) %}
+                , '{{ '{h' ~ n ~ '}' }}', coalesce(h{{ n }}, ''))
+            {%- endfor %}
+               end
     end                                                                     as adrg_trace
-from cases as x
-left join chosen as c on c.discharge_key = x.discharge_key and c.scheme_version = x.scheme_version
-left join chosen_texts as t on t.discharge_key = x.discharge_key and t.scheme_version = x.scheme_version
-left join skipped as s on s.discharge_key = x.discharge_key and s.scheme_version = x.scheme_version
+from assembled
