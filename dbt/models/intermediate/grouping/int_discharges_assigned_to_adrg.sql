@@ -85,7 +85,10 @@ alts as (
                                                                             as positive_mask,
         sum(case when is_positive_list then 1 else 0 end)                   as positive_list_conds,
         sum(case when is_positive_list then 0 else 1 end)                   as other_conds,
-        {{ grouper_string_agg('cond_tpl', '，', 'cond_no') }}              as rule_template
+        {{ grouper_string_agg('cond_tpl', '，', 'cond_no') }}              as rule_template,
+        -- a placeholder other than {pdx} / {ppx}: the full fill is needed (few alternatives)
+        max(case when cond_type in ('pdx_in', 'ppx_in', 'not_any_px_in', 'no_or_proc', 'mdc_pdx')
+                 then 0 else 1 end) = 1                                     as has_other_placeholder
     from (
         select
             c.*,
@@ -320,7 +323,8 @@ chosen_adrg as (
         coalesce(a.adrg_code, c.mdc_code || 'QY')                           as adrg_code,
         coalesce(a.adrg_name, '歧义组')                                     as adrg_name,
         a.kind                                                              as adrg_kind,
-        t.rule_template
+        t.rule_template,
+        t.has_other_placeholder
     from chosen as c
     left join adrgs as a
         on a.scheme_version = c.scheme_version and a.mdc_code = c.mdc_code
@@ -395,6 +399,7 @@ assembled as (
         c.file_order,
         c.pdx_form_rank,
         c.rule_template,
+        c.has_other_placeholder,
         cc.mdc_dx_match,
         cc.mdc_trace,
         s.skipped_trace,
@@ -447,7 +452,10 @@ select
             || case adrg_kind when 'surgical' then '外科手术组' when 'non_or' then '非手术室操作组'
                               else '内科组' end
             || '，按文件顺序第 ' || cast(file_order as varchar) || ' 个）：'
-            || case when strpos(rule_template, '{') = 0 then rule_template
+            || case when not has_other_placeholder then
+                        replace(replace(rule_template,
+                            '{pdx}', case when pdx_form_rank = 2 then pdx_dagger_code || '(剑号部分)' else pdx_code end),
+                            '{ppx}', coalesce(ppx_code, ''))
                     else
             {%- for n in range(8, 0, -1) %} replace({% endfor %}
             {%- for a in ['age_days', 'birth_weight_g', 'vent_hours'] %} replace({% endfor %}

@@ -63,19 +63,18 @@ region_codes as (
     where body_region is not null
 ),
 
-dx_forms as (
-    select discharge_key, code as dx_code
-    from {{ ref('int_grouper_inputs_mapped') }}
-    where code_type = 'dx' and code is not null
-    union
-    select discharge_key, dagger_code as dx_code
-    from {{ ref('int_grouper_inputs_mapped') }}
-    where code_type = 'dx' and dagger_code is not null
-),
-
+-- the join to the (small) region table comes first, the distinct on its few hits after
 region_rows as (
     select distinct f.discharge_key, r.scheme_version, r.mdc_code, r.body_region
-    from dx_forms as f
+    from (
+        select discharge_key, code as dx_code
+        from {{ ref('int_grouper_inputs_mapped') }}
+        where code_type = 'dx' and code is not null
+        union all
+        select discharge_key, dagger_code as dx_code
+        from {{ ref('int_grouper_inputs_mapped') }}
+        where code_type = 'dx' and dagger_code is not null
+    ) as f
     join region_codes as r on r.dx_code = f.dx_code
 ),
 
