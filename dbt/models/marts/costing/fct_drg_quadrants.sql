@@ -1,7 +1,8 @@
 {#- DRG profitability quadrant (DRG 四象限分析) at hospital and department level over all loaded months.
     Grain: level (hospital | department) × hospital_id × discharge_dept_code ('' at hospital level) ×
     scheme_version × drg_code. x = RW of the DRG (mean over its cases), dividing line rw_line = 1 or the
-    hospital's CMI (costing_parameters quadrant_x_line); y = margin per case = (Σ revenue − Σ cost at
+    hospital's CMI = Σ RW / cases over its costed grouped cases with an RW, all loaded months
+    (costing_parameters quadrant_x_line); y = margin per case = (Σ revenue − Σ cost at
     quadrant_layer) / cases, on quadrant_revenue_basis under quadrant_costing_method; line at 0.
     Classes: 优势 (rw ≥ line, margin ≥ 0) | 重点 (rw ≥ line, margin < 0) | 基础 (rw < line, margin ≥ 0) |
     劣势 (rw < line, margin < 0); incentive_coefficient from costing_parameters. Grouped cases with RW only. -#}
