@@ -53,7 +53,7 @@
   {{ return(adapter.dispatch('grouper_normalize_dx_code', 'casemix')(code)) }}
 {%- endmacro %}
 {% macro default__grouper_normalize_dx_code(code) -%}
-  regexp_replace({{ code }}, '([0-9.])X', '\1x', 'g')
+  case when strpos({{ code }}, 'X') > 0 then regexp_replace({{ code }}, '([0-9.])X', '\1x', 'g') else {{ code }} end
 {%- endmacro %}
 {% macro spark__grouper_normalize_dx_code(code) -%}
   regexp_replace({{ code }}, '([0-9.])X', '$1x')

@@ -8,26 +8,35 @@
     los_exclusion_days, GRP-003 total cost < min_cost_amount. -#}
 {%- set los_days = grouper_var('los_exclusion_days') -%}
 {%- set min_cost = grouper_var('min_cost_amount') -%}
-{%- set nb_days = grouper_var('newborn_max_age_days') %}
+{%- set nb_days = grouper_var('newborn_max_age_days') -%}
+{#- with no code map set every code is mapped (int_grouper_inputs_mapped): no unmapped codes to look for -#}
+{%- set map_active = grouper_var('code_map_dx_edition') is not none or grouper_var('code_map_px_edition') is not none %}
 
 with discharges as (
     select *, {{ grouper_hash_key('discharge_id') }} as discharge_key
     from {{ ref('stg_front_page__discharges') }}
 ),
 
+-- one aggregation over the code rows with cheap aggregates (two codes, counts); the dagger part of the
+-- principal dx is taken from the aggregated code
 codes as (
     select
         discharge_key,
         max(case when code_type = 'dx' and seq = 0 then code end)          as pdx_code,
-        max(case when code_type = 'dx' and seq = 0 then dagger_code end)   as pdx_dagger_code,
-        max(case when code_type = 'dx' and seq = 0 then source_code end)   as pdx_source_code,
+        count(case when code_type = 'dx' and seq = 0 then 1 end) > 0       as has_pdx,
         max(case when code_type = 'px' and seq = 1 then code end)          as ppx_code,
-        sum(case when code_type = 'dx' then 1 else 0 end)                  as dx_count,
-        sum(case when code_type = 'px' then 1 else 0 end)                  as px_count,
-        sum(case when is_mapped then 0 else 1 end)                         as unmapped_count
+        count(case when code_type = 'dx' then 1 end)                       as dx_count,
+        count(case when code_type = 'px' then 1 end)                       as px_count
+        {%- if map_active %},
+        count(case when not is_mapped then 1 end)                          as unmapped_count
+        {%- else %},
+        0                                                                  as unmapped_count
+        {%- endif %}
     from {{ ref('int_grouper_inputs_mapped') }}
     group by discharge_key
 ),
+
+{%- if map_active %}
 
 unmapped as (
     select
@@ -37,6 +46,14 @@ unmapped as (
     where not is_mapped
     group by discharge_key
 ),
+
+{%- else %}
+
+unmapped as (
+    select cast(null as bigint) as discharge_key, cast(null as varchar) as unmapped_codes where false
+),
+
+{%- endif %}
 
 checked as (
     select
@@ -53,7 +70,7 @@ checked as (
         d.los_days,
         d.total_cost_amount,
         c.pdx_code,
-        c.pdx_dagger_code,
+        {{ grouper_dagger_part('c.pdx_code') }}                            as pdx_dagger_code,
         c.ppx_code,
         coalesce(c.dx_count, 0)                                             as dx_count,
         coalesce(c.px_count, 0)                                             as px_count,
@@ -70,7 +87,7 @@ checked as (
         case when d.age_years = 0 and d.age_days between 0 and {{ nb_days }}
                   and coalesce(d.birth_weight_g, 0) <= 0
              then 'GRP-004 新生儿(≤{{ nb_days }}天)缺少出生体重' end                        as r_weight,
-        case when c.pdx_source_code is null
+        case when not coalesce(c.has_pdx, false)
              then case when coalesce(c.dx_count, 0) = 0 then 'GRP-004 诊断为空'
                        else 'GRP-004 主要诊断缺失' end end                                 as r_dx,
         case when coalesce(c.unmapped_count, 0) > 0

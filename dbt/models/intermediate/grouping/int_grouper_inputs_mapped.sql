@@ -1,6 +1,6 @@
 {#- Every diagnosis and procedure code of every case, mapped to the scheme's code edition (issue 4.3).
     Codes are normalised first: the extension x in lower case (grouper_normalize_dx_code), procedures lower case.
-    Grain: discharge_id x code_type x seq. dx seq 0 = principal diagnosis; px seq 1 = principal procedure.
+    Grain: discharge_key x code_type x seq. dx seq 0 = principal diagnosis; px seq 1 = principal procedure.
 
     The map is the seed `code_map` (map_version, source_edition, code_type, source_code, target_code).
     It applies to a code type only when its var names a source edition (`code_map_dx_edition`,
@@ -87,8 +87,8 @@ mapped as (
 
 {%- endif %}
 
+-- narrow on purpose (4.8 rows a case): the integer discharge_key, no discharge_id
 select
-    discharge_id,
     {{ grouper_hash_key('discharge_id') }}                               as discharge_key,
     code_type,
     seq,
