@@ -67,12 +67,16 @@ def test_case_points(query, case, points):
 
 
 def test_item_paid_cases(query):
-    m = regional_mean()
-    for case, charge in (("q1", 500.0), ("u1", 700.0)):
-        pts, pay = query("select case_points, simulated_payment_amount from marts.fct_discharge_payments "
-                         "where discharge_id = ?", [case])[0]
-        assert pts == pytest.approx(charge / m * 100)
-        assert pay == D(str(round(charge / m * 100 * 100, 2)))
+    """QY and ungrouped: charge × item ratio 1 converted to points at the regional mean charge, over all 30
+    loaded cases: H1 1400 + 1800 + 1700 + 2000 = 6900; XX1 10000; YY1 5000; WW1 5000; ZZ1 4000; q1 500;
+    u1 700; Σ 32100 / 30 = 1070.00. q1: 500 / 1070 × 100 = 46.7289719...; × 100 元 = 4672.90.
+    u1: 700 / 1070 × 100 = 65.4205607...; × 100 = 6542.06."""
+    assert regional_mean() == pytest.approx(1070.0)
+    assert query("select distinct regional_mean_charge_amount from marts.fct_discharge_payments") == [(D("1070.00"),)]
+    for case, points, pay in (("q1", 500 / 1070 * 100, "4672.90"), ("u1", 700 / 1070 * 100, "6542.06")):
+        got = query("select case_points, simulated_payment_amount, hospital_coefficient, base_points "
+                    "from marts.fct_discharge_payments where discharge_id = ?", [case])[0]
+        assert got == (pytest.approx(points), D(pay), None, None)
 
 
 def test_readmission_flags(query):
