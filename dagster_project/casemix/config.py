@@ -41,6 +41,7 @@ class Settings:
     out_of_partition: str      # CASEMIX_OUT_OF_PARTITION: relocate | quarantine
     dbt_project_dir: Path
     expectations_dir: Path
+    quality_chunk_cases: int | None = None  # CASEMIX_QUALITY_CHUNK_CASES: cases per quality-check group
 
     @property
     def front_page_landing(self) -> Path:
@@ -68,4 +69,15 @@ def settings() -> Settings:
         out_of_partition=os.environ.get("CASEMIX_OUT_OF_PARTITION", "relocate"),
         dbt_project_dir=root / "dbt",
         expectations_dir=root / "expectations",
+        quality_chunk_cases=_chunk_cases(os.environ.get("CASEMIX_QUALITY_CHUNK_CASES")),
     )
+
+
+QUALITY_CHUNK_CASES = 250_000   # default cases per group of whole months the quality rules check at once
+
+
+def _chunk_cases(v: str | None) -> int | None:
+    """Unset or '': QUALITY_CHUNK_CASES; 'all': every month at once; 0: one month at a time."""
+    if v is None or v.strip() == "":
+        return QUALITY_CHUNK_CASES
+    return None if v.strip().lower() == "all" else int(v)

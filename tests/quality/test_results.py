@@ -85,3 +85,44 @@ def test_data_docs_are_built_into_the_given_folder(run, tmp_path):
     assert "casemix_DT-003_discharges" in html and "casemix_SEX-002_diagnoses" in html
     again = build_data_docs(res, tmp_path / "docs")        # rebuilt from scratch, same place
     assert again == index
+
+
+def test_month_chunks_group_whole_months_up_to_the_case_budget():
+    from casemix.quality.runner import month_chunks
+
+    jan, feb, mar, apr, may = (dt.date(2024, m, 1) for m in range(1, 6))
+    counts = {jan: 100, feb: 100, mar: 300, may: 50}                 # April has no case
+    months = [jan, feb, mar, apr, may]
+    # budget 200: Jan+Feb = 200 fits; Mar (300) alone, over budget but never split; Apr (0) would bring
+    # the Mar group to 300 > 200 so it starts a group, May: 0 + 50 ≤ 200 joins it
+    assert month_chunks(counts, months, 200) == [[jan, feb], [mar], [apr, may]]
+    assert month_chunks(counts, months, 0) == [[m] for m in months]
+    assert month_chunks(counts, months, None) == [months]
+    assert month_chunks(counts, [], 200) == []
+
+
+def test_checking_month_by_month_gives_the_same_results_as_all_at_once(ruleset, gx_loaded):
+    from casemix.quality.runner import check_partitions
+
+    march = clean_case(1)
+    march["SJZYTS"] = 7                                                      # DT-003 in March
+    april = clean_case(2)
+    april.update(RYSJ="2024-04-01 08:00:00", CYSJ="2024-04-05 10:00:00", SJZYTS=4, NL=45, XB="2")
+    april["px"][0]["SSJCZRQ"] = "2024-04-02"
+    april["dx"].append(("前列腺增生", "N40.x00", "1"))                       # SEX-001 in April
+    may = clean_case(3)
+    may.update(RYSJ="2024-05-01 08:00:00", CYSJ="2024-05-03 10:00:00", SJZYTS=2, NL=45)
+    may["px"][0]["SSJCZRQ"] = "2024-05-02"
+    con = build_db([march, april, may, clean_case(4)])
+    one = check_partitions(con, None, ruleset, code_table=None, chunk_cases=None)
+    each = check_partitions(con, None, ruleset, code_table=None, chunk_cases=0)
+    two = check_partitions(con, None, ruleset, code_table=None, chunk_cases=2)   # March has 2 cases
+    assert [len(g) for g in one.chunks] == [3] and [len(g) for g in each.chunks] == [1, 1, 1]
+    assert [len(g) for g in two.chunks] == [1, 2]
+    assert [(r.rule_id, r.field, r.value) for r in one.issues.itertuples()] == [
+        ("DT-003", "SJZYTS", "7"), ("SEX-001", "JBDM3", "N40.x00")]
+    for other in (each, two):
+        pd.testing.assert_frame_equal(other.issues, one.issues)
+        pd.testing.assert_frame_equal(other.summary, one.summary)
+        assert other.months == one.months and other.structural == one.structural == []
+    assert len(each.gx_results) == 3 * len(one.gx_results)                 # one Data Docs entry per group

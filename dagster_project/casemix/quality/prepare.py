@@ -127,6 +127,28 @@ def _register(con, name: str, df: pd.DataFrame) -> None:
     con.register(name, df)
 
 
+def missing_structure(con, schema: str = "front_page") -> list[dict]:
+    """Structural failures of the source tables: a missing table or a missing column (no month)."""
+    out: list[dict] = []
+    for ds, cols in SOURCE_COLUMNS.items():
+        have = _table_columns(con, schema, ds)
+        if not have:
+            out.append({"partition_month": None, "check": "missing_table",
+                        "detail": f"{schema}.{ds} does not exist"})
+            continue
+        miss = [c for c in cols if c not in have]
+        if miss:
+            out.append({"partition_month": None, "check": "missing_column",
+                        "detail": f"{schema}.{ds} lacks column(s) {', '.join(miss)}"})
+    return out
+
+
+def month_case_counts(con, months: list[dt.date] | None, schema: str = "front_page") -> dict[dt.date, int]:
+    """Cases per partition month in ``schema``.discharges (``months`` None = every month there)."""
+    return dict(con.execute(f"SELECT partition_month, count(*) FROM {schema}.discharges "
+                            f"WHERE {_months_sql(months)} GROUP BY 1 ORDER BY 1").fetchall())
+
+
 def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
                    code_table: CodeTable | None = None, schema: str = "front_page",
                    expectations_dir=None, columns: dict[str, set[str]] | None = None) -> Prepared:
@@ -137,34 +159,19 @@ def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
     ``columns`` (dataset -> column names the rules read) narrows the frames; None keeps every column.
     """
     L = load_code_lists(expectations_dir)
-    structural: list[dict] = []
     where = _months_sql(months)
 
-    missing_any = False
-    for ds, cols in SOURCE_COLUMNS.items():
-        have = _table_columns(con, schema, ds)
-        if not have:
-            structural.append({"partition_month": None, "check": "missing_table",
-                               "detail": f"{schema}.{ds} does not exist"})
-            missing_any = True
-            continue
-        miss = [c for c in cols if c not in have]
-        if miss:
-            structural.append({"partition_month": None, "check": "missing_column",
-                               "detail": f"{schema}.{ds} lacks column(s) {', '.join(miss)}"})
-            missing_any = True
-    if missing_any:
+    structural = missing_structure(con, schema)
+    if structural:
         if months is None and "partition_month" in _table_columns(con, schema, "discharges"):
             months = [r[0] for r in con.execute(
                 f"SELECT DISTINCT partition_month FROM {schema}.discharges ORDER BY 1").fetchall()]
         return Prepared({ds: pd.DataFrame(columns=c) for ds, c in DATASET_COLUMNS.items()},
                         list(months or []), structural, code_table.version if code_table else None)
 
+    counts = month_case_counts(con, months, schema)
     if months is None:
-        months = [r[0] for r in con.execute(
-            f"SELECT DISTINCT partition_month FROM {schema}.discharges ORDER BY 1").fetchall()]
-    counts = dict(con.execute(f"SELECT partition_month, count(*) FROM {schema}.discharges WHERE {where} "
-                              "GROUP BY 1").fetchall())
+        months = sorted(m for m in counts if m is not None)
     for m in months:
         if not counts.get(m):
             structural.append({"partition_month": m, "check": "empty_partition",

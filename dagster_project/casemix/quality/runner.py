@@ -56,8 +56,9 @@ class QualityResult:
     ruleset_version: str
     code_table_version: str | None
     months: list[dt.date]
-    gx_results: dict = field(default_factory=dict, repr=False)   # dataset -> GX suite validation result
+    gx_results: dict = field(default_factory=dict, repr=False)   # dataset:rule -> GX suite validation result
     timings: dict = field(default_factory=dict)
+    chunks: list = field(default_factory=list)     # the month groups checked one after another
 
     @property
     def blocking(self) -> bool:
@@ -359,26 +360,99 @@ def run_rules(frames: dict[str, pd.DataFrame], ruleset: RuleSet | None = None,
                 "status": st, "ruleset_version": ruleset.version, "code_table_version": ctv,
             })
     summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+    # the findings are collected: keep for Data Docs only results without the full unexpected lists
+    gx_results = {k: _slim(v) for k, v in gx_results.items()}
     timings["total"] = time.perf_counter() - t0
     return QualityResult(issues, summary, structural, ruleset.version, ctv, list(months), gx_results,
                          timings)
 
 
+def month_chunks(counts: dict[dt.date, int], months: list[dt.date], max_cases: int | None) -> list[list[dt.date]]:
+    """Whole partition months grouped in order, each group holding at most ``max_cases`` cases (a month
+    larger than that is a group of its own; months without cases join the group they fall in).
+    ``max_cases`` 0 = one month per group; None = all months in one group."""
+    if not months:
+        return []
+    if max_cases is None:
+        return [list(months)]
+    out: list[list[dt.date]] = []
+    cur: list[dt.date] = []
+    n = 0
+    for m in months:
+        c = counts.get(m, 0)
+        if cur and (max_cases == 0 or n + c > max_cases):
+            out.append(cur)
+            cur, n = [], 0
+        cur.append(m)
+        n += c
+    out.append(cur)
+    return out
+
+
 def check_partitions(con, months: list[dt.date] | None, ruleset: RuleSet | None = None,
-                     code_table: CodeTable | None | str = "env", schema: str = "front_page") -> QualityResult:
-    """Prepare the frames of ``months`` from ``con`` and run the rules (the pipeline and the CLI)."""
+                     code_table: CodeTable | None | str = "env", schema: str = "front_page",
+                     chunk_cases: int | None | str = "env") -> QualityResult:
+    """Prepare the frames of ``months`` from ``con`` and run the rules (the pipeline and the CLI).
+
+    Partition by partition: whole months are prepared and checked in groups of at most ``chunk_cases``
+    cases (``"env"`` = ``CASEMIX_QUALITY_CHUNK_CASES``, see :func:`casemix.config.settings`; 0 = one month
+    at a time; None = everything at once), so memory follows the group, not the run. Each group has the
+    fixed GX cost of one validation per rule part; results are concatenated (months never overlap).
+    """
     import time
+
+    from casemix.config import settings
 
     ruleset = ruleset or load_ruleset()
     if code_table == "env":
         code_table = load_code_table()
+    if chunk_cases == "env":
+        chunk_cases = settings().quality_chunk_cases
     t = time.perf_counter()
-    p = prep.prepare_frames(con, months, code_table, schema=schema, expectations_dir=ruleset.directory,
-                            columns=ruleset.columns_by_dataset())
-    t_prep = time.perf_counter() - t
-    res = run_rules(p.frames, ruleset, p.code_table_version, p.months, p.structural)
-    res.timings["prepare"] = t_prep
+    missing = prep.missing_structure(con, schema)
+    counts = {} if missing else prep.month_case_counts(con, months, schema)
+    if months is None and not missing:
+        months = sorted(m for m in counts if m is not None)
+    chunks = [months] if missing or not months else month_chunks(counts, list(months), chunk_cases)
+    t_plan = time.perf_counter() - t
+    parts: list[QualityResult] = []
+    for group in chunks:
+        t = time.perf_counter()
+        p = prep.prepare_frames(con, group, code_table, schema=schema, expectations_dir=ruleset.directory,
+                                columns=ruleset.columns_by_dataset())
+        t_prep = time.perf_counter() - t
+        r = run_rules(p.frames, ruleset, p.code_table_version, p.months, p.structural)
+        del p
+        r.timings["prepare"] = t_prep
+        if len(chunks) > 1:     # one Data Docs entry per rule and month group
+            tag = f"{group[0]:%Y-%m}..{group[-1]:%Y-%m}"
+            r.gx_results = {f"{k}:{tag}": v for k, v in r.gx_results.items()}
+        parts.append(r)
+    res = _merge(parts, ruleset, code_table.version if code_table else None)
+    res.timings["plan"] = t_plan
+    res.chunks = [list(p.months) for p in parts]
     return res
+
+
+def _merge(parts: list[QualityResult], ruleset: RuleSet, ctv: str | None) -> QualityResult:
+    """One result from the results of disjoint month groups (timings summed)."""
+    if len(parts) == 1:
+        return parts[0]
+    issues = pd.concat([p.issues for p in parts if len(p.issues)] or [parts[0].issues], ignore_index=True)
+    summary = pd.concat([p.summary for p in parts], ignore_index=True)
+    # as run_rules orders it: by rule, then month (groups are in month order; the sort is stable)
+    summary = summary.iloc[np.argsort(summary["rule_id"].map(rule_sort_key).to_numpy(), kind="stable")]
+    summary = summary.reset_index(drop=True)
+    timings: dict = {}
+    for p in parts:
+        for k, v in p.timings.items():
+            timings[k] = timings.get(k, 0.0) + v
+    return QualityResult(
+        issues=issues[ISSUE_COLUMNS].reset_index(drop=True), summary=summary[SUMMARY_COLUMNS],
+        structural=[f for p in parts for f in p.structural], ruleset_version=ruleset.version,
+        code_table_version=parts[0].code_table_version if parts else ctv,
+        months=[m for p in parts for m in p.months],
+        gx_results={k: v for p in parts for k, v in p.gx_results.items()}, timings=timings)
 
 
 # ------------------------------------------------------------------------------------------ persist
