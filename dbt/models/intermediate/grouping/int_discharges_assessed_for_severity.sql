@@ -6,10 +6,9 @@
     Grain: discharge_key x scheme_version (valid, mappable cases). -#}
 
 with cases as (
-    select s.discharge_key, s.scheme_version, p.pdx_code, p.pdx_dagger_code
-    from {{ ref('int_discharges_joined_to_schemes') }} as s
-    join {{ ref('int_discharges_prechecked') }} as p on p.discharge_key = s.discharge_key
-    where p.is_valid_for_grouping and s.scheme_version is not null
+    select p.discharge_key, p.scheme_version, p.pdx_code, p.pdx_dagger_code
+    from {{ ref('int_discharges_joined_to_schemes') }} as p
+    where p.is_valid_for_grouping and p.scheme_version is not null
 ),
 
 secondaries as (

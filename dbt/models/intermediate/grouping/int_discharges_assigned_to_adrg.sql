@@ -32,17 +32,16 @@ with candidates as (
 
 cases as (
     select
-        s.discharge_key,
-        s.scheme_version,
+        p.discharge_key,
+        p.scheme_version,
         p.age_days,
         p.birth_weight_g,
         p.vent_hours,
         p.pdx_code,
         p.pdx_dagger_code,
         p.ppx_code
-    from {{ ref('int_discharges_joined_to_schemes') }} as s
-    join {{ ref('int_discharges_prechecked') }} as p on p.discharge_key = s.discharge_key
-    where p.is_valid_for_grouping and s.scheme_version is not null
+    from {{ ref('int_discharges_joined_to_schemes') }} as p
+    where p.is_valid_for_grouping and p.scheme_version is not null
 ),
 
 inputs as (

@@ -14,16 +14,15 @@
 
 with cases as (
     select
-        s.discharge_key,
-        s.scheme_version,
+        p.discharge_key,
+        p.scheme_version,
         p.sex_code,
         p.age_years,
         p.age_days,
         p.pdx_code,
         p.pdx_dagger_code
-    from {{ ref('int_discharges_joined_to_schemes') }} as s
-    join {{ ref('int_discharges_prechecked') }} as p on p.discharge_key = s.discharge_key
-    where p.is_valid_for_grouping and s.scheme_version is not null
+    from {{ ref('int_discharges_joined_to_schemes') }} as p
+    where p.is_valid_for_grouping and p.scheme_version is not null
 ),
 
 mdcs as (

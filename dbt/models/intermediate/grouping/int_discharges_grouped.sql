@@ -3,17 +3,13 @@
 
     grouping_status: grouped | qy | 0000 | invalid | excluded | cannot_map (status_reason says why).
     Excluded cases (GRP-002/003) are grouped for reference: their MDC/ADRG/DRG columns are filled.
-    hospital_id, partition_month, discharge_date come from the pre-checks, so the mart
+    hospital_id, partition_month, discharge_date come from the pre-checks (through the scheme view), so the mart
     (fct_discharge_groupings) is a plain filter view on this table and the long trace is stored once.
     DRG choice from the severity: MCC -> the ADRG's 1, else 3, else 5; CC -> 3, else 5; none -> 5;
     an unsplit ADRG -> 9. trace: the rule and the code that decided each step, in Chinese, for coders. -#}
 
 with schemes as (
     select * from {{ ref('int_discharges_joined_to_schemes') }}
-),
-
-prechecked as (
-    select * from {{ ref('int_discharges_prechecked') }}
 ),
 
 assigned as (
@@ -42,15 +38,15 @@ joined as (
         s.discharge_key,
         s.scheme_version,
         s.is_primary_scheme,
-        p.hospital_id,
-        p.partition_month,
-        p.discharge_date,
-        p.is_valid_for_grouping,
-        p.has_invalid_field,
-        p.has_unmappable_code,
-        p.invalid_reason,
-        p.is_excluded,
-        p.exclusion_reason,
+        s.hospital_id,
+        s.partition_month,
+        s.discharge_date,
+        s.is_valid_for_grouping,
+        s.has_invalid_field,
+        s.has_unmappable_code,
+        s.invalid_reason,
+        s.is_excluded,
+        s.exclusion_reason,
         a.assignment,
         a.mdc_code,
         a.adrg_code,
@@ -64,7 +60,6 @@ joined as (
         v.severity_trace,
         o.drg_1, o.drg_3, o.drg_5, o.drg_9
     from schemes as s
-    join prechecked as p on p.discharge_key = s.discharge_key
     left join assigned as a on a.discharge_key = s.discharge_key and a.scheme_version = s.scheme_version
     left join severity as v on v.discharge_key = s.discharge_key and v.scheme_version = s.scheme_version
     left join drg_options as o on o.scheme_version = a.scheme_version and o.adrg_code = a.adrg_code

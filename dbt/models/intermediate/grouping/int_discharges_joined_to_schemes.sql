@@ -3,13 +3,19 @@
     null = open; the latest effective_from wins), or the var `scheme_version` when set (the CLI sets it).
     `compare_scheme_versions` adds extra schemes for every discharge (side-by-side runs).
     A discharge with no scheme in force keeps one row with scheme_version null.
-    A view: a join of the pre-checks with the few scheme versions, cheaper to recompute than to store. -#}
+    A view: a join of the pre-checks with the few scheme versions, cheaper to recompute than to store. It
+    carries the pre-check columns the grouping steps read, so none of them joins the pre-checks again. -#}
 {{ config(materialized='view') }}
+{%- set case_cols = ['discharge_id', 'discharge_key', 'hospital_id', 'partition_month', 'discharge_date',
+                     'sex_code', 'age_years', 'age_days', 'birth_weight_g', 'vent_hours',
+                     'pdx_code', 'pdx_dagger_code', 'ppx_code',
+                     'is_valid_for_grouping', 'has_invalid_field', 'has_unmappable_code', 'invalid_reason',
+                     'is_excluded', 'exclusion_reason'] %}
 {%- set forced = grouper_var('scheme_version') -%}
 {%- set extra = grouper_var('compare_scheme_versions') %}
 
 with discharges as (
-    select discharge_id, discharge_key, discharge_date from {{ ref('int_discharges_prechecked') }}
+    select {{ case_cols | join(', ') }} from {{ ref('int_discharges_prechecked') }}
 ),
 
 versions as (
@@ -19,7 +25,7 @@ versions as (
 {%- if forced is not none %}
 
 primary_rows as (
-    select d.discharge_id, d.discharge_key, v.scheme_version, true as is_primary_scheme
+    select {% for c in case_cols %}d.{{ c }}, {% endfor %}v.scheme_version, true as is_primary_scheme
     from discharges as d
     left join (select scheme_version from versions where scheme_version = '{{ forced }}') as v on true
 )
@@ -61,7 +67,7 @@ winners as (
 ),
 
 primary_rows as (
-    select d.discharge_id, d.discharge_key, w.scheme_version, true as is_primary_scheme
+    select {% for c in case_cols %}d.{{ c }}, {% endfor %}w.scheme_version, true as is_primary_scheme
     from discharges as d
     left join winners as w
         on d.discharge_date >= w.lo and (w.hi is null or d.discharge_date < w.hi)
@@ -69,12 +75,11 @@ primary_rows as (
 
 {%- endif %}
 
-select discharge_id, discharge_key, scheme_version, is_primary_scheme from primary_rows
+select {{ case_cols | join(', ') }}, scheme_version, is_primary_scheme from primary_rows
 {%- if extra | length > 0 %}
 union all
 select
-    d.discharge_id,
-    d.discharge_key,
+    {% for c in case_cols %}d.{{ c }}, {% endfor %}
     v.scheme_version,
     false as is_primary_scheme
 from primary_rows as d
