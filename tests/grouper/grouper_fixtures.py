@@ -198,9 +198,11 @@ UNMAPPABLE = "C99.999"
 
 def load_code_map(con, cases: list[dict]) -> None:
     codes = {r[k] for r in cases for k in r if k.startswith("JBDM") and r[k]}
-    rows = [("1", "临床版2.0", "dx", c, CLINICAL_ONLY.get(c, c)) for c in sorted(codes) if c != UNMAPPABLE]
+    # both hand schemes (T-1, T-2) code in 医保版2.0: one map, open-ended
+    rows = [("1", "临床版2.0", "医保版2.0", "dx", c, CLINICAL_ONLY.get(c, c), None, None)
+            for c in sorted(codes) if c != UNMAPPABLE]
     con.execute("DELETE FROM reference.code_map")
-    con.executemany("INSERT INTO reference.code_map VALUES (?, ?, ?, ?, ?)", rows)
+    con.executemany("INSERT INTO reference.code_map VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 # ---------------------------------------------------------------------------------------------- runs

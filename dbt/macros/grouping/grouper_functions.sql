@@ -60,7 +60,7 @@
 {%- endmacro %}
 
 {#- A 64-bit integer key for a text id, so the grouper's big joins and group-bys run on one integer instead
-    of a 32-character string. Uniqueness is tested on int_discharges_prechecked.discharge_key. -#}
+    of a 32-character string. Uniqueness is tested on int_discharges_prechecked (discharge_key, scheme_version). -#}
 {% macro grouper_hash_key(expr) -%}
   {{ return(adapter.dispatch('grouper_hash_key', 'casemix')(expr)) }}
 {%- endmacro %}

@@ -7,7 +7,7 @@
 
 with cases as (
     select p.discharge_key, p.scheme_version, p.pdx_code, p.pdx_dagger_code
-    from {{ ref('int_discharges_joined_to_schemes') }} as p
+    from {{ ref('int_discharges_prechecked') }} as p
     where p.is_valid_for_grouping and p.scheme_version is not null
 ),
 
@@ -15,7 +15,7 @@ secondaries as (
     select c.discharge_key, c.scheme_version, c.pdx_code, c.pdx_dagger_code, i.seq, i.code, i.dagger_code
     from cases as c
     join {{ ref('int_grouper_inputs_mapped') }} as i
-        on i.discharge_key = c.discharge_key and i.code <> c.pdx_code
+        on {{ grouper_inputs_on('i', 'c') }} and i.code <> c.pdx_code
     where i.code_type = 'dx' and i.seq >= 1
 ),
 

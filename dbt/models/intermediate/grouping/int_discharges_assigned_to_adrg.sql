@@ -20,6 +20,8 @@
     template per alternative (scheme tables only) whose placeholders are filled from the case. -#}
 {%- set qy_mode = grouper_qy_mode() -%}
 {%- set null_pass = grouper_var('attr_null_passes') -%}
+{#- with a code map the case codes are per scheme: they meet only their own scheme's lists -#}
+{%- set same_scheme = ' and l.scheme_version = f.scheme_version' if grouper_map_active() else '' -%}
 {%- set attr_value -%}
 (case c.attr when 'age_days' then cast(cv.age_days as double)
              when 'birth_weight_g' then cast(cv.birth_weight_g as double)
@@ -40,12 +42,13 @@ cases as (
         p.pdx_code,
         p.pdx_dagger_code,
         p.ppx_code
-    from {{ ref('int_discharges_joined_to_schemes') }} as p
+    from {{ ref('int_discharges_prechecked') }} as p
     where p.is_valid_for_grouping and p.scheme_version is not null
 ),
 
+-- scheme_version is null here unless a code map applies (then the codes are per scheme)
 inputs as (
-    select discharge_key, code_type, seq, code, dagger_code
+    select discharge_key, scheme_version, code_type, seq, code, dagger_code
     from {{ ref('int_grouper_inputs_mapped') }}
 ),
 
@@ -116,22 +119,24 @@ alts as (
 
 -- principal diagnosis (whole code, then its dagger part), principal procedure, every slot
 pdx_forms as (
-    select discharge_key, 0 as seq, code, 1 as form_rank from inputs
+    select discharge_key, scheme_version, 0 as seq, code, 1 as form_rank from inputs
     where code_type = 'dx' and seq = 0 and code is not null
     union all
-    select discharge_key, 0 as seq, dagger_code as code, 2 as form_rank from inputs
+    select discharge_key, scheme_version, 0 as seq, dagger_code as code, 2 as form_rank from inputs
     where code_type = 'dx' and seq = 0 and dagger_code is not null
 ),
 
 dx_forms as (
-    select discharge_key, seq, code, 1 as form_rank from inputs where code_type = 'dx' and code is not null
+    select discharge_key, scheme_version, seq, code, 1 as form_rank from inputs
+    where code_type = 'dx' and code is not null
     union all
-    select discharge_key, seq, dagger_code as code, 2 as form_rank from inputs
+    select discharge_key, scheme_version, seq, dagger_code as code, 2 as form_rank from inputs
     where code_type = 'dx' and dagger_code is not null
 ),
 
 px_slots as (
-    select discharge_key, seq, code, 1 as form_rank from inputs where code_type = 'px' and code is not null
+    select discharge_key, scheme_version, seq, code, 1 as form_rank from inputs
+    where code_type = 'px' and code is not null
 ),
 
 -- case codes in the condition lists, each kind joined only to the lists it can match
@@ -139,24 +144,24 @@ raw_hits as (
     select f.discharge_key, l.scheme_version, l.mdc_code, l.adrg_code, l.alt_no, l.cond_no, l.cond_type,
            f.code, f.seq, f.form_rank
     from pdx_forms as f
-    join list_codes as l on l.cond_type = 'pdx_in' and l.code_type = 'dx' and l.code = f.code
+    join list_codes as l on l.cond_type = 'pdx_in' and l.code_type = 'dx' and l.code = f.code{{ same_scheme }}
     union all
     select f.discharge_key, l.scheme_version, l.mdc_code, l.adrg_code, l.alt_no, l.cond_no, l.cond_type,
            f.code, f.seq, f.form_rank
     from px_slots as f
-    join list_codes as l on l.cond_type = 'ppx_in' and l.code_type = 'px' and l.code = f.code
+    join list_codes as l on l.cond_type = 'ppx_in' and l.code_type = 'px' and l.code = f.code{{ same_scheme }}
     where f.seq = 1
     union all
     select f.discharge_key, l.scheme_version, l.mdc_code, l.adrg_code, l.alt_no, l.cond_no, l.cond_type,
            f.code, f.seq, f.form_rank
     from dx_forms as f
-    join list_codes as l on l.cond_type = 'any_dx_in' and l.code_type = 'dx' and l.code = f.code
+    join list_codes as l on l.cond_type = 'any_dx_in' and l.code_type = 'dx' and l.code = f.code{{ same_scheme }}
     union all
     select f.discharge_key, l.scheme_version, l.mdc_code, l.adrg_code, l.alt_no, l.cond_no, l.cond_type,
            f.code, f.seq, f.form_rank
     from px_slots as f
     join list_codes as l
-        on l.cond_type in ('any_px_in', 'not_any_px_in') and l.code_type = 'px' and l.code = f.code
+        on l.cond_type in ('any_px_in', 'not_any_px_in') and l.code_type = 'px' and l.code = f.code{{ same_scheme }}
 ),
 
 -- only in the case's candidate MDCs (joined on the MDC key)
@@ -204,7 +209,9 @@ list_passed as (
 or_slots as (
     select i.discharge_key, o.scheme_version, i.seq, i.code
     from px_slots as i
-    join {{ source('scheme', 'or_procedures') }} as o on o.px_code = i.code
+    join {{ source('scheme', 'or_procedures') }} as o
+        on o.px_code = i.code
+        {%- if grouper_map_active() %} and o.scheme_version = i.scheme_version{% endif %}
 ),
 
 or_summary as (

@@ -21,7 +21,7 @@ with cases as (
         p.age_days,
         p.pdx_code,
         p.pdx_dagger_code
-    from {{ ref('int_discharges_joined_to_schemes') }} as p
+    from {{ ref('int_discharges_prechecked') }} as p
     where p.is_valid_for_grouping and p.scheme_version is not null
 ),
 
@@ -66,15 +66,17 @@ region_codes as (
 region_rows as (
     select distinct f.discharge_key, r.scheme_version, r.mdc_code, r.body_region
     from (
-        select discharge_key, code as dx_code
+        select discharge_key, scheme_version, code as dx_code
         from {{ ref('int_grouper_inputs_mapped') }}
         where code_type = 'dx' and code is not null
         union all
-        select discharge_key, dagger_code as dx_code
+        select discharge_key, scheme_version, dagger_code as dx_code
         from {{ ref('int_grouper_inputs_mapped') }}
         where code_type = 'dx' and dagger_code is not null
     ) as f
-    join region_codes as r on r.dx_code = f.dx_code
+    join region_codes as r
+        on r.dx_code = f.dx_code
+        {%- if grouper_map_active() %} and r.scheme_version = f.scheme_version{% endif %}
 ),
 
 regions as (

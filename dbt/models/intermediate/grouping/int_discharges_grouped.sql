@@ -9,7 +9,7 @@
     an unsplit ADRG -> 9. trace: the rule and the code that decided each step, in Chinese, for coders. -#}
 
 with schemes as (
-    select * from {{ ref('int_discharges_joined_to_schemes') }}
+    select * from {{ ref('int_discharges_prechecked') }}
 ),
 
 assigned as (

@@ -3,38 +3,43 @@
     null = open; the latest effective_from wins), or the var `scheme_version` when set (the CLI sets it).
     `compare_scheme_versions` adds extra schemes for every discharge (side-by-side runs).
     A discharge with no scheme in force keeps one row with scheme_version null.
-    A view: a join of the pre-checks with the few scheme versions, cheaper to recompute than to store. It
-    carries the pre-check columns the grouping steps read, so none of them joins the pre-checks again. -#}
+    dx_edition / px_edition: the code editions of the scheme, the target editions of the code map
+    (int_grouper_inputs_mapped). The discharge fields the pre-checks read are carried along.
+    A view: a join of the discharges with the few scheme versions, cheaper to recompute than to store. -#}
 {{ config(materialized='view') }}
-{%- set case_cols = ['discharge_id', 'discharge_key', 'hospital_id', 'partition_month', 'discharge_date',
-                     'sex_code', 'age_years', 'age_days', 'birth_weight_g', 'vent_hours',
-                     'pdx_code', 'pdx_dagger_code', 'ppx_code',
-                     'is_valid_for_grouping', 'has_invalid_field', 'has_unmappable_code', 'invalid_reason',
-                     'is_excluded', 'exclusion_reason'] %}
 {%- set forced = grouper_var('scheme_version') -%}
-{%- set extra = grouper_var('compare_scheme_versions') %}
+{%- set extra = grouper_var('compare_scheme_versions') -%}
+{%- set case_cols = ['discharge_id', 'discharge_key', 'hospital_id', 'partition_month', 'discharge_date',
+                     'sex_code', 'age_years', 'age_days', 'birth_weight_g', 'los_days', 'total_cost_amount'] %}
 
 with discharges as (
-    select {{ case_cols | join(', ') }} from {{ ref('int_discharges_prechecked') }}
+    select
+        discharge_id,
+        {{ grouper_hash_key('discharge_id') }} as discharge_key,
+        hospital_id, partition_month, discharge_date, sex_code, age_years, age_days, birth_weight_g,
+        los_days, total_cost_amount
+    from {{ ref('stg_front_page__discharges') }}
 ),
 
 versions as (
-    select scheme_version, effective_from, effective_to from {{ source('scheme', 'scheme_versions') }}
+    select scheme_version, effective_from, effective_to, dx_edition, px_edition
+    from {{ source('scheme', 'scheme_versions') }}
 ),
 
 {%- if forced is not none %}
 
 primary_rows as (
-    select {% for c in case_cols %}d.{{ c }}, {% endfor %}v.scheme_version, true as is_primary_scheme
+    select {% for c in case_cols %}d.{{ c }}, {% endfor %}v.scheme_version, true as is_primary_scheme,
+           v.dx_edition, v.px_edition
     from discharges as d
-    left join (select scheme_version from versions where scheme_version = '{{ forced }}') as v on true
+    left join (select * from versions where scheme_version = '{{ forced }}') as v on true
 )
 
 {%- else %}
 
 ranked_versions as (
     select
-        scheme_version, effective_from, effective_to,
+        scheme_version, effective_from, effective_to, dx_edition, px_edition,
         row_number() over (order by effective_from desc, scheme_version desc) as version_rank
     from versions
 ),
@@ -61,13 +66,14 @@ piece_winners as (
 ),
 
 winners as (
-    select w.lo, w.hi, v.scheme_version
+    select w.lo, w.hi, v.scheme_version, v.dx_edition, v.px_edition
     from piece_winners as w
     join ranked_versions as v on v.version_rank = w.version_rank
 ),
 
 primary_rows as (
-    select {% for c in case_cols %}d.{{ c }}, {% endfor %}w.scheme_version, true as is_primary_scheme
+    select {% for c in case_cols %}d.{{ c }}, {% endfor %}w.scheme_version, true as is_primary_scheme,
+           w.dx_edition, w.px_edition
     from discharges as d
     left join winners as w
         on d.discharge_date >= w.lo and (w.hi is null or d.discharge_date < w.hi)
@@ -75,14 +81,16 @@ primary_rows as (
 
 {%- endif %}
 
-select {{ case_cols | join(', ') }}, scheme_version, is_primary_scheme from primary_rows
+select {{ case_cols | join(', ') }}, scheme_version, is_primary_scheme, dx_edition, px_edition from primary_rows
 {%- if extra | length > 0 %}
 union all
 select
     {% for c in case_cols %}d.{{ c }}, {% endfor %}
     v.scheme_version,
-    false as is_primary_scheme
+    false as is_primary_scheme,
+    v.dx_edition,
+    v.px_edition
 from primary_rows as d
-cross join (select scheme_version from versions where scheme_version in {{ grouper_sql_list(extra) }}) as v
+cross join (select * from versions where scheme_version in {{ grouper_sql_list(extra) }}) as v
 where d.scheme_version is null or d.scheme_version <> v.scheme_version
 {%- endif %}

@@ -1,5 +1,7 @@
 {#- Grouping pre-checks (standards.md §3.2 J): THE one home for groupability; every other part reads it.
-    Grain: discharge_id (every discharge of stg_front_page__discharges).
+    Grain: discharge_id x scheme_version (every discharge of stg_front_page__discharges under every scheme
+    that groups it, int_discharges_joined_to_schemes; scheme_version null when none is in force). The
+    field checks are the same under every scheme; GRP-005 depends on the scheme's code edition (code map).
 
     invalid (not grouped): GRP-001 sex not 1/2, age missing or out of range; GRP-004 age 0 without age in
     days, newborn (age in days <= newborn_max_age_days) without birth weight, no principal diagnosis;
@@ -10,11 +12,10 @@
 {%- set min_cost = grouper_var('min_cost_amount') -%}
 {%- set nb_days = grouper_var('newborn_max_age_days') -%}
 {#- with no code map set every code is mapped (int_grouper_inputs_mapped): no unmapped codes to look for -#}
-{%- set map_active = grouper_var('code_map_dx_edition') is not none or grouper_var('code_map_px_edition') is not none %}
+{%- set map_active = grouper_map_active() %}
 
 with discharges as (
-    select *, {{ grouper_hash_key('discharge_id') }} as discharge_key
-    from {{ ref('stg_front_page__discharges') }}
+    select * from {{ ref('int_discharges_joined_to_schemes') }}
 ),
 
 -- one aggregation over the code rows with cheap aggregates (two codes, counts); the dagger part of the
@@ -26,14 +27,15 @@ codes as (
         count(case when code_type = 'dx' and seq = 0 then 1 end) > 0       as has_pdx,
         max(case when code_type = 'px' and seq = 1 then code end)          as ppx_code,
         count(case when code_type = 'dx' then 1 end)                       as dx_count,
-        count(case when code_type = 'px' then 1 end)                       as px_count
+        count(case when code_type = 'px' then 1 end)                       as px_count,
+        scheme_version
         {%- if map_active %},
         count(case when not is_mapped then 1 end)                          as unmapped_count
         {%- else %},
         0                                                                  as unmapped_count
         {%- endif %}
     from {{ ref('int_grouper_inputs_mapped') }}
-    group by discharge_key
+    group by discharge_key, scheme_version
 ),
 
 {%- if map_active %}
@@ -41,16 +43,18 @@ codes as (
 unmapped as (
     select
         discharge_key,
+        scheme_version,
         {{ grouper_string_agg("code_type || ' ' || source_code", ', ', 'code_type, seq') }} as unmapped_codes
     from {{ ref('int_grouper_inputs_mapped') }}
     where not is_mapped
-    group by discharge_key
+    group by discharge_key, scheme_version
 ),
 
 {%- else %}
 
 unmapped as (
-    select cast(null as bigint) as discharge_key, cast(null as varchar) as unmapped_codes where false
+    select cast(null as bigint) as discharge_key, cast(null as varchar) as scheme_version,
+           cast(null as varchar) as unmapped_codes where false
 ),
 
 {%- endif %}
@@ -59,6 +63,8 @@ checked as (
     select
         d.discharge_id,
         d.discharge_key,
+        d.scheme_version,
+        d.is_primary_scheme,
         d.hospital_id,
         d.partition_month,
         d.discharge_date,
@@ -97,13 +103,15 @@ checked as (
         case when d.total_cost_amount < {{ min_cost }}
              then 'GRP-003 总费用 ' || cast(d.total_cost_amount as varchar) || ' 元 < {{ min_cost }} 元' end as x_cost
     from discharges as d
-    left join codes as c on c.discharge_key = d.discharge_key
-    left join unmapped as u on u.discharge_key = d.discharge_key
+    left join codes as c on {{ grouper_inputs_on('c', 'd') }}
+    left join unmapped as u on {{ grouper_inputs_on('u', 'd') }}
 )
 
 select
     discharge_id,
     discharge_key,
+    scheme_version,
+    is_primary_scheme,
     hospital_id,
     partition_month,
     discharge_date,
