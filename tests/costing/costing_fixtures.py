@@ -9,8 +9,9 @@ test_case_costs.py for the arithmetic):
   clinical inpatient C1, C2, C3 (+ C1O an outpatient half of C1, no cost); two cost items
   (personnel, other_operating) plus a fiscal-project row on C1 and a 科教 row on C3.
 Hospital H2 has no costing inputs: its cases test the payment rules (and stay unmapped for costing).
-The grouper and weights marts are mocked as plain tables (marts.fct_discharge_groupings,
-marts.fct_case_mix_discharges) until they land.
+The grouper and case-mix marts are mocked as plain tables (marts.fct_discharge_groupings,
+marts.fct_case_mix_discharges, the latter with the benchmark means of BENCHMARKS), so the costing models are
+built alone.
 """
 
 from __future__ import annotations
@@ -95,6 +96,12 @@ CASES = [
 # Their DRG and RW (grouper and weights stand-ins): a, b share AA1; RWs differ so cost per RW and the
 # CMI cost index differ at department level.
 H1_DRGS = {"a": ("AA1", 1.0), "b": ("AA1", 1.0), "c": ("AB1", 2.0), "d": ("AD1", 0.5)}
+# Benchmark means of each DRG in the weight version W-TEST (mean LOS, mean 住院总费用 of its benchmark
+# population: the stand-in of fct_case_mix_discharges.benchmark_mean_los_days / _cost_amount). They are
+# deliberately not the means of the loaded cases for AB1 and AD1 (one case each), so test_margins.py can tell
+# the efficiency quadrant reads the case-mix benchmark. H2's DRGs: their loaded means (LOS 4, charge 1000.00).
+BENCHMARKS = {"AA1": (2.5, 1600.0), "AB1": (4.0, 2000.0), "AD1": (5.0, 1600.0),
+              "XX1": (4.0, 1000.0), "YY1": (4.0, 1000.0), "WW1": (4.0, 1000.0), "ZZ1": (4.0, 1000.0)}
 
 
 def _payment_cases() -> tuple[list[tuple], list[tuple], list[tuple]]:
@@ -178,8 +185,13 @@ def load_front_page(con: duckdb.DuckDBPyConnection, cases: list[tuple]) -> None:
                     f"({', '.join('?' for _ in cols)})", rows)
 
 
-def mock_upstream(con: duckdb.DuckDBPyConnection, groups: list[tuple], weights: list[tuple]) -> None:
-    """Stand-ins for the grouper mart and the weights mart (built by other work streams)."""
+def mock_upstream(con: duckdb.DuckDBPyConnection, groups: list[tuple], weights: list[tuple],
+                  cases: list[tuple] = ()) -> None:
+    """Stand-ins for the grouper mart and the case-mix discharge mart (built by other work streams).
+    marts.fct_case_mix_discharges carries what costing reads (discharge_id, rw, weight_version) and what the
+    case-mix measures (macro case_mix_measures, read by fct_efficiency_quadrants) need: unit, DRG, status,
+    LOS, charge and the DRG's benchmark means (BENCHMARKS) on cases grouped with an RW; never own-benchmarked
+    (two hospitals)."""
     con.execute("CREATE SCHEMA IF NOT EXISTS marts")
     con.execute("""CREATE OR REPLACE TABLE marts.fct_discharge_groupings (discharge_id VARCHAR,
         hospital_id VARCHAR, partition_month DATE, discharge_date DATE, scheme_version VARCHAR, mdc_code VARCHAR,
@@ -189,9 +201,28 @@ def mock_upstream(con: duckdb.DuckDBPyConnection, groups: list[tuple], weights: 
     con.executemany("""INSERT INTO marts.fct_discharge_groupings (discharge_id, hospital_id, scheme_version,
         drg_code, grouping_status, is_grouped, is_excluded) VALUES (?, ?, 'T-1', ?, ?, ?, false)""",
                     [(d, h, drg, st, st == "grouped") for d, h, drg, st in groups])
-    con.execute("CREATE OR REPLACE TABLE marts.fct_case_mix_discharges (discharge_id VARCHAR, rw DOUBLE, "
-                "weight_version VARCHAR)")
-    con.executemany("INSERT INTO marts.fct_case_mix_discharges VALUES (?, ?, 'W-TEST')", weights)
+    con.execute("""CREATE OR REPLACE TABLE marts.fct_case_mix_discharges (discharge_id VARCHAR, rw DOUBLE,
+        weight_version VARCHAR, hospital_id VARCHAR, discharge_dept_code VARCHAR, attending_doctor VARCHAR,
+        discharge_month DATE, discharge_date DATE, scheme_version VARCHAR, mdc_code VARCHAR, adrg_code VARCHAR,
+        drg_code VARCHAR, grouping_status VARCHAR, is_excluded BOOLEAN, los_days DOUBLE,
+        total_cost_amount DECIMAL(18,2), is_death BOOLEAN, weight_status VARCHAR, is_grouped_for_cmi BOOLEAN,
+        benchmark_mean_cost_amount DOUBLE, benchmark_mean_los_days DOUBLE, is_own_benchmark BOOLEAN,
+        mortality_risk_level INTEGER)""")
+    rw = dict(weights)
+    stay = {c[0]: c for c in cases}
+    rows = []
+    for d, h, drg, st in groups:
+        _, _, _, dept, _, dis, los, fees, doc = stay.get(d, (d, None, h, None, None, None, None, {}, None))
+        weighted = st == "grouped" and rw.get(d) is not None
+        bench_los, bench_cost = BENCHMARKS.get(drg, (None, None)) if weighted else (None, None)
+        rows.append((d, rw.get(d), "W-TEST", h, dept, doc, dis and dis[:8] + "01", dis, "T-1", drg, st,
+                     los, sum(fees.values()), "weighted" if weighted else "not_grouped", weighted,
+                     bench_cost, bench_los))
+    con.executemany("""INSERT INTO marts.fct_case_mix_discharges (discharge_id, rw, weight_version, hospital_id,
+        discharge_dept_code, attending_doctor, discharge_month, discharge_date, scheme_version, drg_code,
+        grouping_status, is_excluded, los_days, total_cost_amount, is_death, weight_status, is_grouped_for_cmi,
+        benchmark_mean_cost_amount, benchmark_mean_los_days, is_own_benchmark)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false, ?, ?, false, ?, ?, ?, ?, false)""", rows)
 
 
 COSTING_SELECT = ("stg_front_page__discharges path:models/staging/costing path:models/intermediate/costing "
@@ -219,10 +250,10 @@ def costing_wh(tmp_path_factory) -> Path:
         load_costing(con, landing)
         load_front_page(con, CASES + pcases)
         mock_upstream(con, groups + [(c, "H1", drg, "grouped") for c, (drg, _) in H1_DRGS.items()],
-                      weights + [(c, rw) for c, (_, rw) in H1_DRGS.items()])
+                      weights + [(c, rw) for c, (_, rw) in H1_DRGS.items()], CASES + pcases)
     finally:
         con.close()
-    run_dbt(wh, base, ["seed", "--select", "costing_parameters", "payment_parameters"])
+    run_dbt(wh, base, ["seed", "--select", "costing_parameters", "payment_parameters", "indicator_parameters"])
     run_dbt(wh, base, ["build", "--select", COSTING_SELECT, "--exclude-resource-type", "seed",
                        "--indirect-selection", "cautious"])
     return wh

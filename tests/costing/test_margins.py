@@ -187,3 +187,34 @@ def test_rw_incentives(query):
         ("03.01", "D2", "department", 1, 1, 2.0, pytest.approx(2.6), None, 2.0, None, None),
         ("03.02", "D1", "department", 1, 1, 0.5, pytest.approx(0.4), None, None, None, 0.5),
     ]
+
+
+def test_efficiency_quadrant_reads_case_mix_benchmark(query):
+    """The efficiency quadrant takes its indices from the case-mix measures over fct_case_mix_discharges,
+    i.e. against the weight version's benchmark means (costing_fixtures.BENCHMARKS), not the loaded cases.
+    H1 cases (LOS, charge → LOS / L_g, charge / C_g; mean_of_ratios, the seed default):
+      a AA1 2, 1400.00 → 2 / 2.5 = .8,  1400 / 1600 = .875      b AA1 3, 1800.00 → 1.2, 1.125
+      c AB1 5, 1700.00 → 5 / 4 = 1.25, 1700 / 2000 = .85        d AD1 4, 2000.00 → 4 / 5 = .8, 2000 / 1600 = 1.25
+    H1: time (.8 + 1.2 + 1.25 + .8) / 4 = 4.05 / 4 = 1.0125, cost (.875 + 1.125 + .85 + 1.25) / 4 = 4.1 / 4
+        = 1.025 → long_costly (against the loaded cases it would be 1.0 / 1.0: AB1 and AD1 have one case each);
+    03.01 (a, b, c): time 3.25 / 3 = 1.08333…, cost 2.85 / 3 = .95 → long_cheap; 03.02 (d): .8, 1.25 →
+    short_costly. H2 (dept 04): 24 cases grouped with an RW, LOS 4 = L_g, Σ charge 10000 + 5000 + 5000 + 4000
+    = 24000 over C_g 1000 each: time 24 / 24 = 1, cost 24 / 24 = 1 → short_cheap (on both lines); q1 (QY) and
+    u1 (0000) are not in the index."""
+    rows = query("""select level, hospital_id, discharge_dept_code, case_count, time_efficiency_index,
+                           cost_efficiency_index, efficiency_class, efficiency_method, is_own_benchmark,
+                           efficiency_note, data_basis
+                    from marts.fct_efficiency_quadrants order by 1 desc, 2, 3""")
+    assert [r[:4] for r in rows] == [("hospital", "H1", "", 4), ("hospital", "H2", "", 24),
+                                     ("department", "H1", "03.01", 3), ("department", "H1", "03.02", 1),
+                                     ("department", "H2", "04", 24)]
+    assert [r[4:6] for r in rows] == [(pytest.approx(1.0125), pytest.approx(1.025)),
+                                      (pytest.approx(1.0), pytest.approx(1.0)),
+                                      (pytest.approx(3.25 / 3), pytest.approx(0.95)),
+                                      (pytest.approx(0.8), pytest.approx(1.25)),
+                                      (pytest.approx(1.0), pytest.approx(1.0))]
+    # H2 at 1 ± rounding: the class is only asserted where the indices are clear of the lines
+    assert [r[6] for r in rows if r[1] == "H1"] == ["long_costly", "long_cheap", "short_costly"]
+    assert {r[7:10] for r in rows} == {("mean_of_ratios", False, None)}
+    assert {r[10] for r in rows} == {"front-page charges and LOS (住院总费用, 实际住院天数); benchmark: the "
+                                     "weight version's benchmark population (基准人群)"}

@@ -4,7 +4,8 @@
 
 Cases are synthesised directly in DuckDB (front_page.discharges with the fee items), the grouper and
 weights marts are stood in by plain tables (random DRGs and RWs), the costing inputs come from
-``casemix.generate.costing`` sized on those cases. Then ``dbt seed`` (costing seeds) and ``dbt build``
+``casemix.generate.costing`` sized on those cases (the case-mix discharge stand-in also carries the columns
+the efficiency quadrant's case-mix measures read, with per-DRG benchmark means). Then ``dbt seed`` (costing seeds) and ``dbt build``
 of the costing models (no tests; ``--with-tests`` adds them) are timed: wall and CPU seconds and the load
 average, since the machine may be shared. Prints figures; asserts nothing.
 """
@@ -68,9 +69,29 @@ def synthesise(con, n_cases: int, n_hospitals: int, seed: int, year: int = 2024)
                false AS is_excluded, NULL::VARCHAR AS trace
         FROM (SELECT *, hash(discharge_id) % 100 AS h, hash(discharge_id || 'g') % 300 AS h2
               FROM front_page.discharges)""")
+    # The case-mix discharge fact: RW for costing and payment, plus what the case-mix measures read
+    # (fct_efficiency_quadrants): unit, status, LOS, charge and per-DRG benchmark means (here the loaded means).
     con.execute("""CREATE OR REPLACE TABLE marts.fct_case_mix_discharges AS
-        SELECT discharge_id, round(0.3 + (hash(drg_code) % 300) / 100.0, 4) AS rw, 'BENCH' AS weight_version
-        FROM marts.fct_discharge_groupings WHERE grouping_status = 'grouped'""")
+        WITH c AS (
+            SELECT g.discharge_id, g.hospital_id, d.cykb AS discharge_dept_code, d.zzys AS attending_doctor,
+                   g.partition_month AS discharge_month, g.discharge_date, g.scheme_version, g.mdc_code,
+                   g.adrg_code, g.drg_code, g.grouping_status, g.is_excluded,
+                   CAST(d.sjzyts AS DOUBLE) AS los_days, CAST(d.zfy AS DECIMAL(18,2)) AS total_cost_amount,
+                   CASE WHEN g.grouping_status = 'grouped'
+                        THEN round(0.3 + (hash(g.drg_code) % 300) / 100.0, 4) END AS rw
+            FROM marts.fct_discharge_groupings AS g
+            JOIN front_page.discharges AS d ON d.discharge_id = g.discharge_id
+        )
+        SELECT discharge_id, rw, 'BENCH' AS weight_version, hospital_id, discharge_dept_code, attending_doctor,
+               discharge_month, discharge_date, scheme_version, mdc_code, adrg_code, drg_code, grouping_status,
+               is_excluded, los_days, total_cost_amount, false AS is_death,
+               CASE WHEN rw IS NOT NULL THEN 'weighted' ELSE 'not_grouped' END AS weight_status,
+               rw IS NOT NULL AS is_grouped_for_cmi,
+               CASE WHEN rw IS NOT NULL THEN avg(CAST(total_cost_amount AS DOUBLE)) OVER (PARTITION BY drg_code) END
+                   AS benchmark_mean_cost_amount,
+               CASE WHEN rw IS NOT NULL THEN avg(los_days) OVER (PARTITION BY drg_code) END AS benchmark_mean_los_days,
+               false AS is_own_benchmark, NULL::INTEGER AS mortality_risk_level
+        FROM c""")
     summary = con.execute("""
         SELECT zzjgdm AS hospital_id, cykb AS dept_code, strftime(partition_month, '%Y-%m') AS month,
                count(*) AS cases, sum(greatest(sjzyts, 1)) AS bed_days, sum(zfy) AS total_amount,
@@ -123,7 +144,8 @@ def main(argv=None) -> None:
               str(work / "target"), "--log-path", str(work / "logs"), "--quiet"]
     runner = dbtRunner()
     t = time.perf_counter()
-    res = runner.invoke(["seed", "--select", "costing_parameters", "payment_parameters", *common])
+    res = runner.invoke(["seed", "--select", "costing_parameters", "payment_parameters", "indicator_parameters",
+                         *common])
     print(f"dbt seed: {time.perf_counter() - t:.1f} s ({'ok' if res.success else 'FAILED'})")
     args = ["build", "--select", SELECT, "--exclude-resource-type", "seed", "--indirect-selection", "cautious"]
     if not a.with_tests:

@@ -1,5 +1,6 @@
 {#- The case-mix measures (病例组合指标), defined once and aggregated at every level (unit × month, hospital ×
-    month, hospital × year, hospital × MDC × month) straight from the discharge-grain fact
+    month, hospital × year, hospital × MDC × month; and hospital / department over all loaded months in
+    costing's efficiency quadrant fct_efficiency_quadrants) straight from the discharge-grain fact
     fct_case_mix_discharges (alias c) and the one-row parameters (alias p). Distinct counts (DRG count,
     MDC coverage) are recomputed at each level, never added up.
 

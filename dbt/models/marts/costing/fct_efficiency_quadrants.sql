@@ -1,49 +1,49 @@
 {#- Efficiency quadrant (效率象限): time efficiency index (时间消耗指数) against cost efficiency index
-    (费用消耗指数), per hospital and per department over all loaded months, benchmark = all loaded
-    hospitals. For unit u: k_g = u's mean (LOS | charge) in DRG g / benchmark mean in g;
-    index = Σ_g k_g × n_g / Σ_g n_g. Lines at 1: class short_cheap 低时间低费用 (both ≤ 1) |
+    (费用消耗指数), per hospital and per department (出院科别) over all loaded months.
+    The indices are not computed here: they are the case-mix measures of macro case_mix_measures
+    (macros/case_mix/case_mix_measures.sql, the one home of their formula) aggregated over the
+    discharge-grain fact fct_case_mix_discharges at this grain: each grouped case with an RW is set
+    against the benchmark means of its DRG in the weight version in force on its discharge date (that
+    version's benchmark population, before trimming: C_g = mean 住院总费用, L_g = mean LOS), with
+    indicator parameter efficiency_method — mean_of_ratios (default) Σ_i (x_i / X_g(i)) / N, or
+    ratio_of_sums Σ_i x_i / Σ_i X_g(i). When every case of a row was benchmarked on its own hospital's
+    cases only (one hospital loaded), is_own_benchmark is true and efficiency_note says the index is 1 by
+    construction over the benchmark period.
+    Lines at 1 (≤ 1 counts as short / cheap): class short_cheap 低时间低费用 (both ≤ 1) |
     long_cheap (time > 1, cost ≤ 1) | short_costly (time ≤ 1, cost > 1) | long_costly (both > 1).
-    Grouped cases with a DRG. Grain: level × hospital_id × discharge_dept_code ('' at hospital level). -#}
-with cases as (
-    select g.hospital_id, c.discharge_dept_code, g.scheme_version, g.drg_code,
-           cast(c.los_days as double) as los_days, cast(c.total_cost_amount as double) as charge
-    from {{ ref('int_discharges_prepared_for_costing') }} as c
-    join {{ ref('fct_discharge_groupings') }} as g on g.discharge_id = c.discharge_id
-    where g.grouping_status = 'grouped' and g.drg_code is not null
+    case_count = the cases in the index (efficiency_case_count: grouped, with an RW and a benchmark mean).
+    Grain: level × hospital_id × discharge_dept_code ('' at hospital level). -#}
+with params as (
+    {{ case_mix_parameters() }}
 ),
-bench as (
-    select scheme_version, drg_code, avg(los_days) as bench_los, avg(charge) as bench_charge
-    from cases group by scheme_version, drg_code
-),
-unit_drg as (
-    select 'hospital' as level, hospital_id, '' as discharge_dept_code, scheme_version, drg_code,
-           count(*) as n, avg(los_days) as los, avg(charge) as charge
-    from cases group by hospital_id, scheme_version, drg_code
+units as (
+    select 'hospital' as level, c.hospital_id, '' as discharge_dept_code,
+        {{ case_mix_measures() | indent(8) }}
+    from {{ ref('fct_case_mix_discharges') }} as c
+    cross join params as p
+    group by c.hospital_id
     union all
-    select 'department', hospital_id, discharge_dept_code, scheme_version, drg_code,
-           count(*), avg(los_days), avg(charge)
-    from cases group by hospital_id, discharge_dept_code, scheme_version, drg_code
-),
-idx as (
-    select u.level, u.hospital_id, u.discharge_dept_code,
-           sum(u.n) as case_count,
-           sum(u.los / nullif(b.bench_los, 0) * u.n) / sum(case when b.bench_los > 0 then u.n end) as time_efficiency_index,
-           sum(u.charge / nullif(b.bench_charge, 0) * u.n) / sum(case when b.bench_charge > 0 then u.n end) as cost_efficiency_index
-    from unit_drg as u
-    join bench as b on b.scheme_version = u.scheme_version and b.drg_code = u.drg_code
-    group by u.level, u.hospital_id, u.discharge_dept_code
+    select 'department' as level, c.hospital_id, c.discharge_dept_code,
+        {{ case_mix_measures() | indent(8) }}
+    from {{ ref('fct_case_mix_discharges') }} as c
+    cross join params as p
+    group by c.hospital_id, c.discharge_dept_code
 )
 select
     cast(level as {{ dbt.type_string() }})                as level,
     cast(hospital_id as {{ dbt.type_string() }})          as hospital_id,
     cast(discharge_dept_code as {{ dbt.type_string() }})  as discharge_dept_code,
-    cast(case_count as bigint)                            as case_count,
+    cast(efficiency_case_count as bigint)                 as case_count,
     cast(time_efficiency_index as double)                 as time_efficiency_index,
     cast(cost_efficiency_index as double)                 as cost_efficiency_index,
     cast(case when time_efficiency_index <= 1 and cost_efficiency_index <= 1 then 'short_cheap'
               when cost_efficiency_index <= 1 then 'long_cheap'
               when time_efficiency_index <= 1 then 'short_costly'
               else 'long_costly' end as {{ dbt.type_string() }}) as efficiency_class,
-    cast('front-page charges and LOS (住院总费用, 实际住院天数); benchmark all loaded hospitals'
+    cast(efficiency_method as {{ dbt.type_string() }})    as efficiency_method,
+    cast(is_own_benchmark as boolean)                     as is_own_benchmark,
+    cast(efficiency_note as {{ dbt.type_string() }})      as efficiency_note,
+    cast('front-page charges and LOS (住院总费用, 实际住院天数); benchmark: the weight version''s benchmark population (基准人群)'
          as {{ dbt.type_string() }})                     as data_basis
-from idx
+from units
+where efficiency_case_count > 0
