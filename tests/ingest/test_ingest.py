@@ -202,3 +202,38 @@ def test_xlsx_extract(con, tmp_path):
     assert res.encoding == "xlsx"
     assert (mar.rows_read, mar.rows_loaded, mar.rows_quarantined) == (2, 2, 0)
     assert sorted(r[0] for r in con.execute("SELECT nl FROM front_page.discharges").fetchall()) == [0, 44]
+
+
+def test_identifier_equal_to_another_of_the_record_gets_the_same_keyed_hash(con, tmp_path):
+    # 现住址 = 户口地址 = 联系人地址 and 电话 = 单位电话 reuse one hash; a different 户口地址 is hashed
+    # on its own: every hash is still hex HMAC-SHA256(KEY, its own value), as in Python
+    header = PINYIN.replace("SFZH,", "SFZH,XZZ,HKDZ,DZ,DH,DWDH,")
+    addr, other, phone = "江苏省南京市鼓楼区东风路269号", "江苏省苏州市姑苏区人民路1号", "15196056861"
+    rows = [ROWS[0].replace("110101198001011234,", f"110101198001011234,{addr},{addr},{addr},{phone},{phone},"),
+            ROWS[1].replace("李四,,", f"李四,,{addr},{other},-,{phone},,")]
+    path = _write(tmp_path / "h1_202403.csv", header, rows)
+    _stage_and_publish(con, path)
+    got = con.execute("SELECT source_line, xzz_hash, hkdz_hash, dz_hash, dh_hash, dwdh_hash "
+                      "FROM front_page.discharges ORDER BY source_line").fetchall()
+    a, o, p = hmac_hex(KEY, addr), hmac_hex(KEY, other), hmac_hex(KEY, phone)
+    assert got == [(2, a, a, a, p, p), (3, a, o, None, p, None)]   # '-' and empty are not hashed
+
+
+def test_file_utf8_at_its_head_but_not_further_on_is_staged_as_gb18030(con, tmp_path, monkeypatch):
+    # only the first HEAD_BYTES are decoded up front; the parser finds the GB18030 bytes further on,
+    # the staging is rolled back and the whole file decides: GB18030, every row loaded
+    import casemix.ingest.reader as reader
+
+    monkeypatch.setattr(reader, "HEAD_BYTES", 64)
+    ascii_row = "".join(ch if ch.isascii() else "x" for ch in ROWS[0])
+    # 100 ASCII records (B100..B199, more than one read buffer), then one record in GB18030
+    head = "\n".join([PINYIN, *(ascii_row.replace("B001", f"B{i}") for i in range(100, 200))]) + "\n"
+    tail = ROWS[0].replace("B001", "B009") + "\n"
+    path = tmp_path / "h1_202403.csv"
+    path.write_bytes(head.encode("ascii") + tail.encode("gb18030"))
+    res, [mar] = _stage_and_publish(con, path)
+    assert (res.status, res.encoding) == ("staged", "gb18030")
+    assert (mar.rows_read, mar.rows_loaded, mar.rows_quarantined) == (101, 101, 0)
+    id9 = discharge_id(KEY, H, "B009", 1)
+    assert con.execute("SELECT xm_hash FROM front_page.discharges WHERE discharge_id = ?",
+                       [id9]).fetchone()[0] == hmac_hex(KEY, "张三")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import resource
 import time
 from pathlib import Path
 
@@ -16,16 +17,21 @@ from casemix.ingest import stage as st
 from casemix.warehouse import connect
 
 
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 class _Timed:
     def __init__(self, con):
         self._con = con
 
     def execute(self, query, *args):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), _cpu()
         r = self._con.execute(query, *args)
         d = time.perf_counter() - t
         if d > 0.3:
-            print(f"{d:6.1f}s  {' '.join(str(query).split())[:100]}")
+            print(f"{d:6.1f}s wall {_cpu() - c:6.1f}s cpu  {' '.join(str(query).split())[:90]}")
         return r
 
     def __getattr__(self, name):
@@ -41,13 +47,14 @@ def main(argv=None) -> int:
     con = connect(a.warehouse)
     st.ensure_schema(con)
     timed = _Timed(con)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
     r = st.stage_file(timed, a.extract, b"profile-key", first_month=dt.date(2000, 1, 1))
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), _cpu()
     st.publish_months(timed, st.staged_months(con))
-    t2 = time.perf_counter()
-    print(f"stage {t1 - t0:.1f}s, publish {t2 - t1:.1f}s: {r.rows_read:,} rows, "
-          f"{r.rows_read / (t2 - t0):,.0f} cases/s")
+    t2, c2 = time.perf_counter(), _cpu()
+    print(f"stage {t1 - t0:.1f}s wall {c1 - c0:.1f}s cpu, publish {t2 - t1:.1f}s wall {c2 - c1:.1f}s cpu: "
+          f"{r.rows_read:,} rows, {r.rows_read / (t2 - t0):,.0f} cases/s wall, "
+          f"{r.rows_read / (c2 - c0):,.0f} cases per cpu-second")
     con.close()
     return 0
 

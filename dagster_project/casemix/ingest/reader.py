@@ -25,6 +25,7 @@ import pyarrow.csv as pacsv
 
 BATCH_ROWS = 100_000
 _CHUNK = 1 << 20
+HEAD_BYTES = 4 << 20
 
 
 class ExtractError(Exception):
@@ -45,6 +46,7 @@ class Extract:
     encoding: str               # utf-8 | utf-8-sig | gb18030 | xlsx
     header: list[str]
     bad_records: list[BadRecord] = field(default_factory=list)
+    not_utf8: bool = False      # set when a value past the checked head is not UTF-8 after all
 
 
 def file_sha256(path: Path) -> str:
@@ -64,17 +66,34 @@ def _decodes_as(path: Path, encoding: str) -> bool:
     return True
 
 
-def detect_encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM) when the whole file decodes as UTF-8, else GB18030."""
+def _head_decodes_as_utf8(path: Path) -> bool:
+    with path.open("rb") as f:
+        head = f.read(HEAD_BYTES)
+        final = not f.read(1)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=final)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_encoding(path: Path, full: bool = True) -> str:
+    """UTF-8 (with or without BOM) when the whole file decodes as UTF-8, else GB18030.
+
+    With ``full=False`` a file whose first ``HEAD_BYTES`` decode as UTF-8 is taken as UTF-8 without
+    decoding the rest here: the CSV reader checks every value (pyarrow's ``check_utf8``, the csv
+    module's decoding) and flags ``Extract.not_utf8`` when one is not, and staging then detects again
+    on the whole file. A GB18030 file is told apart within its first Chinese characters."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return "xlsx"
     with path.open("rb") as f:
         head = f.read(3)
-    if head == codecs.BOM_UTF8:
+    bom = head == codecs.BOM_UTF8
+    if full:
         if _decodes_as(path, "utf-8"):
-            return "utf-8-sig"
-    elif _decodes_as(path, "utf-8"):
-        return "utf-8"
+            return "utf-8-sig" if bom else "utf-8"
+    elif _head_decodes_as_utf8(path):
+        return "utf-8-sig" if bom else "utf-8"
     if _decodes_as(path, "gb18030"):
         return "gb18030"
     raise ExtractError(f"{path}: neither UTF-8 nor GB18030")
@@ -122,11 +141,15 @@ def _python_rows_to_batches(rows: Iterator[tuple[int, list[str]]], ncols: int,
 def _python_csv_rows(ex: Extract) -> Iterator[tuple[int, list[str]]]:
     with ex.path.open("r", encoding=ex.encoding, newline="") as f:
         reader = csv.reader(f)
-        next(reader)
-        start = reader.line_num + 1
-        for values in reader:
-            yield start, values
+        try:
+            next(reader)
             start = reader.line_num + 1
+            for values in reader:
+                yield start, values
+                start = reader.line_num + 1
+        except UnicodeDecodeError as e:
+            ex.not_utf8 = ex.encoding.startswith("utf-8")
+            raise ExtractError(f"{ex.path}: not {ex.encoding} at line {start}: {e}") from e
 
 
 def _cell_text(v) -> str:
@@ -167,18 +190,27 @@ def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     return header, gen()
 
 
-def open_extract(path: str | Path) -> tuple[Extract, Iterator[pa.RecordBatch]]:
+def open_extract(path: str | Path, encoding: str | None = None, head_only: bool = False
+                 ) -> tuple[Extract, Iterator[pa.RecordBatch]]:
     """Open one extract: returns its description and an iterator of string batches.
 
     ``Extract.bad_records`` fills while the iterator runs (malformed CSV records, ragged XLSX rows).
+    Without ``encoding`` it is detected (``detect_encoding``); with ``head_only`` from the file's head
+    only, and a value further on that is not UTF-8 sets ``Extract.not_utf8`` and stops the iterator
+    with an error (staging then detects again on the whole file).
     """
     path = Path(path)
-    encoding = detect_encoding(path)
+    encoding = encoding or detect_encoding(path, full=not head_only)
     ex = Extract(path=path, file_hash=file_sha256(path), encoding=encoding, header=[])
     if encoding == "xlsx":
         ex.header, rows = _xlsx_rows(path)
         return ex, _python_rows_to_batches(rows, len(ex.header), ex)
-    ex.header = _csv_header(path, encoding)
+    try:
+        ex.header = _csv_header(path, encoding)
+    except UnicodeDecodeError:
+        if not head_only:
+            raise
+        return open_extract(path, detect_encoding(path, full=True))
     return ex, _stream(ex, len(ex.header))
 
 
@@ -194,20 +226,21 @@ def _stream(ex: Extract, ncols: int) -> Iterator[pa.RecordBatch]:
         bad.append(row.text)
         return "skip"
 
-    reader = pacsv.open_csv(
-        ex.path,
-        read_options=pacsv.ReadOptions(
-            column_names=names, skip_rows=1, block_size=2 << 20,
-            encoding="utf8" if ex.encoding.startswith("utf-8") else ex.encoding,
-        ),
-        parse_options=pacsv.ParseOptions(invalid_row_handler=on_bad),
-        convert_options=pacsv.ConvertOptions(
-            column_types={n: pa.string() for n in names}, strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-        ),
-    )
     line = 2
     try:
+        # open_csv already parses the first block, so it raises like the batches do
+        reader = pacsv.open_csv(
+            ex.path,
+            read_options=pacsv.ReadOptions(
+                column_names=names, skip_rows=1, block_size=2 << 20,
+                encoding="utf8" if ex.encoding.startswith("utf-8") else ex.encoding,
+            ),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=on_bad),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
         for batch in reader:
             if bad:
                 break
@@ -217,7 +250,7 @@ def _stream(ex: Extract, ncols: int) -> Iterator[pa.RecordBatch]:
             if not bad:
                 return
     except pa.ArrowInvalid:
-        pass  # e.g. a quoted newline: fall back below
+        pass  # e.g. a quoted newline, or a value not UTF-8: fall back below
     # Fallback: exact parser from the first line not yet yielded.
     for b in _python_rows_to_batches(
         ((ln, v) for ln, v in _python_csv_rows(ex) if ln >= line), ncols, ex

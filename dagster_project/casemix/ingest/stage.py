@@ -3,17 +3,19 @@
 Two steps, so that the expensive parse happens once per file content and a partition can be
 re-published cheaply and identically:
 
-1. **stage** (per file): stream the file's string batches into DuckDB, type every field with
-   ``try_cast``/``try_strptime``, pseudonymise identifiers with a keyed HMAC computed in SQL, derive
-   ``discharge_id`` and the partition month (month of 出院时间 ``CYSJ``), and reshape the wide diagnosis
-   and procedure slots into long tables. A record with a field that does not parse, a missing key field
-   or no usable discharge month goes to ``front_page_stage.errors`` with file, line, field, raw value
-   and reason. A file whose content changed is staged again (its old rows are removed first).
+1. **stage** (per file, one transaction): stream the file's string batches through one DuckDB
+   ``INSERT … SELECT`` into ``front_page_stage.rows``: every field typed with
+   ``try_cast``/``try_strptime``, identifiers pseudonymised with a keyed HMAC computed in SQL,
+   ``discharge_id`` and the partition month (month of 出院时间 ``CYSJ``) derived, the wide diagnosis and
+   procedure slots kept as lists of their non-empty entries. A record with a field that does not
+   parse, a missing key field or no usable discharge month is staged with ``ok`` false and its
+   problems; ``front_page_stage.errors`` lists them with file, line, field, raw value and reason. A
+   file whose content changed is staged again (its old rows are removed in the same transaction).
 2. **publish** (per month): replace exactly that month in ``front_page.discharges``, ``diagnoses``,
-   ``procedures``, ``quarantine`` and ``replacements``. A case sent again (same ZZJGDM+BAH+ZYCS) keeps
-   the record from the latest file (file time, then path, then line); the others are quarantined as
-   superseded and logged in ``front_page.replacements``. ``front_page.partition_stats`` records
-   rows read = loaded + quarantined for the month.
+   ``procedures`` (unnested from the stage lists), ``quarantine`` and ``replacements``. A case sent
+   again (same ZZJGDM+BAH+ZYCS) keeps the record from the latest file (file time, then path, then
+   line); the others are quarantined as superseded and logged in ``front_page.replacements``.
+   ``front_page.partition_stats`` records rows read = loaded + quarantined for the month.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import pyarrow as pa
 
 from casemix.layout import DX_SLOT_FIELDS, PX_SLOT_FIELDS, ColumnMap, load_column_map, resolve_header
 from casemix.pseudonymise import discharge_id_sql, hmac_sql, patient_id_sql
-from casemix.ingest.reader import ExtractError, month_from_name, open_extract
+from casemix.ingest.reader import ExtractError, detect_encoding, month_from_name, open_extract
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +110,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, cmap: ColumnMap | None = None)
     fixed = ",\n  ".join(f"{name} {typ}" for _, name, typ in fixed_columns(cmap))
     px = ",\n  ".join(f"{name} {typ}" for name, typ in px_columns())
     prov = "source_file VARCHAR, source_file_hash VARCHAR, source_line BIGINT"
+    _drop_old_stage_layout(con)
     con.execute(f"""
     CREATE SCHEMA IF NOT EXISTS front_page_stage;
     CREATE SCHEMA IF NOT EXISTS front_page;
@@ -118,12 +121,10 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, cmap: ColumnMap | None = None)
       rows_quarantined BIGINT, status VARCHAR, message VARCHAR);
     CREATE TABLE IF NOT EXISTS front_page_stage.rows (
       {prov}, discharge_id VARCHAR, patient_id VARCHAR, partition_month DATE,
+      ok BOOLEAN, zycs_raw VARCHAR, problems STRUCT(f VARCHAR, v VARCHAR, r VARCHAR)[],
+      dx STRUCT(dx_seq INTEGER, qtzd VARCHAR, jbdm VARCHAR, rybq VARCHAR)[],
+      px STRUCT(px_seq INTEGER, {px})[],
       {fixed});
-    CREATE TABLE IF NOT EXISTS front_page_stage.diagnoses (
-      source_file VARCHAR, source_line BIGINT, dx_seq INTEGER, qtzd VARCHAR, jbdm VARCHAR, rybq VARCHAR);
-    CREATE TABLE IF NOT EXISTS front_page_stage.procedures (
-      source_file VARCHAR, source_line BIGINT, px_seq INTEGER,
-      {px});
     CREATE TABLE IF NOT EXISTS front_page_stage.errors (
       {prov}, partition_month DATE, zzjgdm VARCHAR, bah VARCHAR, zycs VARCHAR,
       field VARCHAR, raw_value VARCHAR, reason VARCHAR);
@@ -149,6 +150,20 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, cmap: ColumnMap | None = None)
     """)
 
 
+def _drop_old_stage_layout(con: duckdb.DuckDBPyConnection) -> None:
+    """A warehouse staged by an earlier layout (slots in separate stage tables, good records only):
+    its stage is dropped, so every landing file is staged again; the published tables stay."""
+    old = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'front_page_stage' "
+        "AND table_name = 'rows'").fetchone()[0] and not con.execute(
+        "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'front_page_stage' "
+        "AND table_name = 'rows' AND column_name = 'dx'").fetchone()[0]
+    if old:
+        log.warning("front_page_stage has an earlier layout: dropped; every landing file is staged again")
+        for t in ("rows", "diagnoses", "procedures", "errors", "files"):
+            con.execute(f"DROP TABLE IF EXISTS front_page_stage.{t}")
+
+
 # ------------------------------------------------------------------------------------------- stage
 
 def _header_layout(headers: list[str]) -> str:
@@ -156,44 +171,191 @@ def _header_layout(headers: list[str]) -> str:
     return "pinyin" if ascii_ == len(headers) else ("chinese" if ascii_ == 0 else "mixed")
 
 
+def _clean(col: str) -> str:
+    """Text of a field: trimmed, NULL when empty. ``trim`` copies every string it is given, so it is
+    only called on the rare value that starts or ends with a space."""
+    return f"nullif(CASE WHEN {col} LIKE ' %' OR {col} LIKE '% ' THEN trim({col}) ELSE {col} END, '')"
+
+
+_REASON = {"int": "an integer", "decimal": "a number", "date": "a date", "datetime": "a date-time",
+           "age_days": "an age in days"}
+
+
+def _stage_select(name: str, ex, hdr, cmap: ColumnMap, key: bytes, name_month, nm: str,
+                  first_month, today: dt.date, out_of_partition: str) -> str:
+    """The one streaming statement of staging: every record of the batches becomes one stage row,
+    typed, its identifiers hashed, its slots as lists, and (when it cannot be loaded) the list of its
+    problems with the month it is quarantined in."""
+    idx = hdr.index()
+
+    def src(canon: str) -> str:
+        return _clean(f"c{idx[canon]}") if canon in idx else "CAST(NULL AS VARCHAR)"
+
+    raw: list[str] = ["_line"]          # level 0: cleaned text of every field used
+    typed: list[str] = []               # level 1: typed values
+    checks: list[tuple[str, str]] = []  # (condition "raw present but typed NULL", problem struct)
+
+    def add(canon: str, dtype: str, alias: str) -> None:
+        if dtype == "str":
+            raw.append(f"{src(canon)} AS {alias}")
+            return
+        raw.append(f"{src(canon)} AS r_{alias}")
+        typed.append(f"{_typed_expr(f'r_{alias}', dtype)} AS {alias}")
+        if canon in idx:
+            checks.append((f"(r_{alias} IS NOT NULL AND {alias} IS NULL)",
+                           f"{{'f': {_q(canon)}, 'v': r_{alias}, "
+                           f"'r': {_q(f'cannot parse {canon} as {_REASON[dtype]}')}}}"))
+
+    for s in cmap.fixed:
+        add(s.canonical, s.dtype, s.canonical.lower())
+    for n in range(1, hdr.dx_slots + 1):
+        for f in DX_SLOT_FIELDS:
+            add(f"{f}{n}", "str", f"{f.lower()}_{n}")
+    for n in range(1, hdr.px_slots + 1):
+        for f in PX_SLOT_FIELDS:
+            add(f"{f}{n}", PX_SLOT_TYPES.get(f, "str"), f"{f.lower()}_{n}")
+    q = f"SELECT {', '.join(raw)} FROM _batches"
+    if typed:
+        q = f"SELECT *, {', '.join(typed)} FROM ({q})"
+
+    # level 2: parse errors and record-level problems (keys, partition month)
+    month = "CAST(date_trunc('month', cysj) AS DATE)"
+    fm = f"DATE '{first_month.isoformat()}'" if first_month else "DATE '1900-01-01'"
+    tm = f"DATE '{today.replace(day=1).isoformat()}'"
+    ts = "strftime(cysj, '%Y-%m-%d %H:%M:%S')"
+    perr = " OR ".join(c for c, _ in checks) or "false"
+    errs = "list_filter([" + ", ".join(f"CASE WHEN {c} THEN {p} END" for c, p in checks) + "], x -> x IS NOT NULL)"
+    oop = ""
+    if out_of_partition == "quarantine" and name_month:
+        oop = (f"WHEN _m <> {nm} THEN [{{'f': 'CYSJ', 'v': {ts}, "
+               f"'r': 'out of partition: discharged in ' || strftime(cysj, '%Y-%m') || "
+               f"', file is for {name_month:%Y-%m}'}}] ")
+    nullv = "CAST(NULL AS VARCHAR)"
+    q = f"SELECT *, {month} AS _m, {perr} AS _perr FROM ({q})"
+    q = f"""SELECT *,
+        CASE WHEN _perr THEN {errs if checks else 'NULL'}
+             WHEN zzjgdm IS NULL THEN [{{'f': 'ZZJGDM', 'v': {nullv}, 'r': 'missing key field ZZJGDM'}}]
+             WHEN bah IS NULL THEN [{{'f': 'BAH', 'v': {nullv}, 'r': 'missing key field BAH'}}]
+             WHEN zycs IS NULL OR zycs < 1 THEN [{{'f': 'ZYCS', 'v': r_zycs,
+                  'r': 'missing or non-positive key field ZYCS'}}]
+             WHEN cysj IS NULL THEN [{{'f': 'CYSJ', 'v': {nullv},
+                  'r': 'missing discharge time CYSJ: no partition month'}}]
+             WHEN _m < {fm} THEN [{{'f': 'CYSJ', 'v': {ts},
+                  'r': 'discharge month before the first partition {first_month or ""}'}}]
+             WHEN _m > {tm} THEN [{{'f': 'CYSJ', 'v': {ts}, 'r': 'discharge date in the future'}}]
+             {oop}
+        END AS problems,
+        cysj IS NOT NULL AND _m BETWEEN {fm} AND {tm} AS _m_ok
+      FROM ({q})"""
+
+    # level 3 (one level per identifier): keyed hashes; a value equal to an earlier identifier of the
+    # same record (现住址 = 户口地址 = 联系人地址, 电话 = 单位电话) reuses that hash instead of computing it
+    ids = [s.canonical.lower() for s in cmap.fixed if s.role == "identifier"]
+    for k, c in enumerate(ids):
+        reuse = " ".join(f"WHEN {c} = {j} THEN {j}_hash" for j in ids[:k])
+        q = (f"SELECT *, CASE WHEN {c} IS NULL OR {c} = '-' THEN NULL {reuse} "
+             f"ELSE {hmac_sql(key, c)} END AS {c}_hash FROM ({q})")
+
+    # slots as lists of their non-empty entries (dx_seq 0 = principal diagnosis)
+    dx_items = [f"CASE WHEN coalesce(zyzd, jbdm, rybq) IS NOT NULL THEN "
+                f"{{'dx_seq': 0, 'qtzd': zyzd, 'jbdm': jbdm, 'rybq': rybq}} END"]
+    dx_items += [f"CASE WHEN coalesce(qtzd_{n}, jbdm_{n}, rybq_{n}) IS NOT NULL THEN "
+                 f"{{'dx_seq': {n}, 'qtzd': qtzd_{n}, 'jbdm': jbdm_{n}, 'rybq': rybq_{n}}} END"
+                 for n in range(1, hdr.dx_slots + 1)]
+    pf = [f.lower() for f in PX_SLOT_FIELDS]
+    px_items = [f"CASE WHEN coalesce({', '.join(f'CAST({f}_{n} AS VARCHAR)' for f in pf)}) IS NOT NULL "
+                f"THEN {{'px_seq': {n}, {', '.join(f'{chr(39)}{f}{chr(39)}: {f}_{n}' for f in pf)}}} END"
+                for n in range(1, hdr.px_slots + 1)]
+    dx = "list_filter([" + ", ".join(dx_items) + "], x -> x IS NOT NULL)"
+    px = ("list_filter([" + ", ".join(px_items) + "], x -> x IS NOT NULL)") if px_items else "[]"
+    fixed = []
+    for s in cmap.fixed:
+        c = s.canonical.lower()
+        fixed.append(f"{c}_hash" if s.role == "identifier" else c)
+    # the month a record counts in: its discharge month when loaded; when quarantined, that month if
+    # usable (and not the field at fault), else the month the file name announces
+    qmonth = (f"CASE WHEN _perr THEN CASE WHEN _m_ok THEN _m ELSE {nm} END "
+              f"WHEN _m_ok AND problems[1].f <> 'CYSJ' THEN _m "
+              f"ELSE coalesce({nm}, CASE WHEN _m_ok THEN _m END) END")
+    did = discharge_id_sql(key, "zzjgdm", "bah", "zycs")
+    pid = patient_id_sql(key, "zzjgdm", "bah")
+    return f"""
+      SELECT {_q(name)} AS source_file, {_q(ex.file_hash)} AS source_file_hash, _line AS source_line,
+             {did} AS discharge_id, {pid} AS patient_id,
+             CASE WHEN problems IS NULL THEN _m ELSE {qmonth} END AS partition_month,
+             problems IS NULL AS ok, CASE WHEN problems IS NOT NULL THEN r_zycs END AS zycs_raw,
+             problems, {dx} AS dx, {px} AS px, {', '.join(fixed)}
+      FROM ({q})"""
+
+
+def _open_stream(path: Path, encoding: str | None):
+    ex, batches = open_extract(path, encoding, head_only=True)
+    ncols = len(ex.header)
+    schema = pa.schema([(f"c{i}", pa.string()) for i in range(ncols)] + [("_line", pa.int64())])
+    return ex, pa.RecordBatchReader.from_batches(schema, batches)
+
+
 def stage_file(con: duckdb.DuckDBPyConnection, path: Path, key: bytes, *,
                source_name: str | None = None, cmap: ColumnMap | None = None,
                required: list[str] | None = None, first_month: dt.date | None = None,
                today: dt.date | None = None, out_of_partition: str = "relocate",
                force: bool = False) -> StageResult:
-    """Parse one landing file into the stage tables (idempotent on the file's content hash)."""
+    """Parse one landing file into the stage tables (idempotent on the file's content hash).
+
+    One transaction: the old stage rows of the file are replaced, or nothing changes."""
     cmap = cmap or load_column_map()
     path = Path(path)
     name = source_name or path.name
-    try:
-        ex, batches = open_extract(path)
-    except ExtractError as e:
-        _record_file(con, name, "", "", "", 0, 0, cmap, "", path, None, 0, 0, 0, "rejected", str(e))
-        log.error("%s", e)
-        return StageResult(name, "", "rejected", message=str(e))
-    prev = con.execute("SELECT source_file_hash FROM front_page_stage.files WHERE source_file = ?",
-                       [name]).fetchall()
-    if prev and prev[0][0] == ex.file_hash and not force:
-        return StageResult(name, ex.file_hash, "unchanged", ex.encoding)
-    for t in ("rows", "diagnoses", "procedures", "errors", "files"):
-        con.execute(f"DELETE FROM front_page_stage.{t} WHERE source_file = ?", [name])
+    encoding = None
+    for attempt in (1, 2):
+        try:
+            ex, reader = _open_stream(path, encoding)
+        except ExtractError as e:
+            _record_file(con, name, "", "", "", 0, 0, cmap, "", path, None, 0, 0, 0, "rejected", str(e))
+            log.error("%s", e)
+            return StageResult(name, "", "rejected", message=str(e))
+        prev = con.execute("SELECT source_file_hash FROM front_page_stage.files WHERE source_file = ?",
+                           [name]).fetchall()
+        if prev and prev[0][0] == ex.file_hash and not force:
+            return StageResult(name, ex.file_hash, "unchanged", ex.encoding)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            res = _stage(con, name, path, ex, reader, key, cmap, required, first_month, today,
+                         out_of_partition)
+            con.execute("COMMIT")
+            return res
+        except BaseException:
+            con.execute("ROLLBACK")
+            if not ex.not_utf8 or attempt == 2:
+                raise
+            # the head of the file read as UTF-8 but a later value does not: detect on the whole file
+            try:
+                encoding = detect_encoding(path, full=True)
+            except ExtractError as e:
+                _record_file(con, name, ex.file_hash, "", "", 0, 0, cmap, "", path, None, 0, 0, 0,
+                             "rejected", str(e))
+                log.error("%s", e)
+                return StageResult(name, ex.file_hash, "rejected", message=str(e))
+        finally:
+            del reader
+    raise AssertionError("unreachable")
 
+
+def _stage(con, name, path, ex, reader, key, cmap, required, first_month, today,
+           out_of_partition) -> StageResult:
+    con.execute("DELETE FROM front_page_stage.rows WHERE source_file = ?", [name])
+    con.execute("DELETE FROM front_page_stage.errors WHERE source_file = ?", [name])
     hdr = resolve_header(ex.header, cmap)
-    idx = hdr.index()
     required = cmap.required if required is None else required
     missing = hdr.missing(required)
     name_month = month_from_name(path)
     today = today or dt.date.today()
-
-    ncols = len(ex.header)
-    schema = pa.schema([(f"c{i}", pa.string()) for i in range(ncols)] + [("_line", pa.int64())])
-    reader = pa.RecordBatchReader.from_batches(schema, batches)
     nm = f"DATE '{name_month.isoformat()}'" if name_month else "CAST(NULL AS DATE)"
+    idx = hdr.index()
 
     def src(canon: str) -> str:
-        return f"nullif(trim(c{idx[canon]}), '')" if canon in idx else "CAST(NULL AS VARCHAR)"
+        return _clean(f"c{idx[canon]}") if canon in idx else "CAST(NULL AS VARCHAR)"
 
-    con.execute("DROP TABLE IF EXISTS _typed")
     con.register("_batches", reader)
     try:
         if missing:
@@ -207,129 +369,28 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, key: bytes, *,
                          "rejected", msg)
             log.error(msg)
             return StageResult(name, ex.file_hash, "rejected", ex.encoding, n, 0, n, message=msg)
-
-        # 1. one streaming pass: raw text of typed fields, typed values, and the fields that failed
-        inner: list[str] = ["_line"]
-        checks: list[str] = []
-
-        def add(canon: str, dtype: str, alias: str) -> None:
-            t = src(canon)
-            if dtype == "str":
-                inner.append(f"{t} AS {alias}")
-                return
-            inner.append(f"{t} AS r_{alias}")
-            inner.append(f"{_typed_expr(t, dtype)} AS {alias}")
-            if canon in idx:
-                checks.append(f"CASE WHEN r_{alias} IS NOT NULL AND {alias} IS NULL "
-                              f"THEN {{'f': {_q(canon)}, 'v': r_{alias}}} END")
-
-        for s_ in cmap.fixed:
-            add(s_.canonical, s_.dtype, s_.canonical.lower())
-        for n in range(1, hdr.dx_slots + 1):
-            for f in DX_SLOT_FIELDS:
-                add(f"{f}{n}", "str", f"{f.lower()}_{n}")
-        for n in range(1, hdr.px_slots + 1):
-            for f in PX_SLOT_FIELDS:
-                add(f"{f}{n}", PX_SLOT_TYPES.get(f, "str"), f"{f.lower()}_{n}")
-        errs = ("list_filter([" + ", ".join(checks) + "], x -> x IS NOT NULL)") if checks else "[]"
-        con.execute(f"""
-          CREATE TEMP TABLE _typed AS
-          SELECT * EXCLUDE (r_zycs), r_zycs AS k_zycs, {errs} AS _errs
-          FROM (SELECT {', '.join(inner)} FROM _batches)""")
+        # 1. the one pass over the file
+        con.execute("INSERT INTO front_page_stage.rows BY NAME " + _stage_select(
+            name, ex, hdr, cmap, key, name_month, nm, first_month, today, out_of_partition))
     finally:
         con.unregister("_batches")
-        del reader
-    rows_in_table = con.execute("SELECT count(*) FROM _typed").fetchone()[0]
 
-    # 3. record-level problems: parse errors, keys, partition month
-    month = "CAST(date_trunc('month', cysj) AS DATE)"
-    fm = f"DATE '{first_month.isoformat()}'" if first_month else "DATE '1900-01-01'"
-    tm = f"DATE '{today.replace(day=1).isoformat()}'"
-    oop = ""
-    if out_of_partition == "quarantine" and name_month:
-        oop = (f"WHEN {month} <> {nm} THEN {{'f': 'CYSJ', 'v': strftime(cysj, '%Y-%m-%d %H:%M:%S'), "
-               f"'r': 'out of partition: discharged in ' || strftime(cysj, '%Y-%m') || "
-               f"', file is for {name_month:%Y-%m}'}} ")
-    con.execute(f"""
-      CREATE OR REPLACE TEMP VIEW _problems AS
-      SELECT _line, zzjgdm AS k_zzjgdm, bah AS k_bah, k_zycs, cysj,
-        CASE WHEN len(_errs) > 0 THEN NULL
-             WHEN zzjgdm IS NULL THEN {{'f': 'ZZJGDM', 'v': NULL, 'r': 'missing key field ZZJGDM'}}
-             WHEN bah IS NULL THEN {{'f': 'BAH', 'v': NULL, 'r': 'missing key field BAH'}}
-             WHEN zycs IS NULL OR zycs < 1 THEN {{'f': 'ZYCS', 'v': k_zycs,
-                  'r': 'missing or non-positive key field ZYCS'}}
-             WHEN cysj IS NULL THEN {{'f': 'CYSJ', 'v': NULL,
-                  'r': 'missing discharge time CYSJ: no partition month'}}
-             WHEN {month} < {fm} THEN {{'f': 'CYSJ', 'v': strftime(cysj, '%Y-%m-%d %H:%M:%S'),
-                  'r': 'discharge month before the first partition {first_month or ""}'}}
-             WHEN {month} > {tm} THEN {{'f': 'CYSJ', 'v': strftime(cysj, '%Y-%m-%d %H:%M:%S'),
-                  'r': 'discharge date in the future'}}
-             {oop}
-        END AS _problem,
-        _errs
-      FROM _typed""")
-    con.execute(f"""
+    # 2. the problems of records that cannot be loaded, one row per field at fault
+    con.execute("""
       INSERT INTO front_page_stage.errors
-      SELECT {_q(name)}, {_q(ex.file_hash)}, _line,
-             CASE WHEN cysj IS NOT NULL AND {month} BETWEEN {fm} AND {tm} THEN {month} ELSE {nm} END,
-             k_zzjgdm, k_bah, k_zycs, e.f, e.v,
-             'cannot parse ' || e.f || ' as ' || CASE
-               WHEN e.f IN ('RYSJ','CYSJ') THEN 'a date-time'
-               WHEN e.f IN ('CSRQ','ZKRQ') OR e.f LIKE 'SSJCZRQ%' THEN 'a date'
-               WHEN e.f = 'BZYZS_NL' THEN 'an age in days'
-               WHEN e.f IN ('ZYCS','NL','XSECSTZ','XSERYTZ','SJZYTS','RYSJ_S','CYSJ_S') THEN 'an integer'
-               ELSE 'a number' END
-      FROM (SELECT *, unnest(_errs) AS e FROM _problems WHERE len(_errs) > 0)
-      UNION ALL
-      SELECT {_q(name)}, {_q(ex.file_hash)}, _line,
-             CASE WHEN cysj IS NOT NULL AND {month} BETWEEN {fm} AND {tm} AND _problem.f <> 'CYSJ'
-                  THEN {month} ELSE coalesce({nm}, CASE WHEN cysj IS NOT NULL
-                  AND {month} BETWEEN {fm} AND {tm} THEN {month} END) END,
-             k_zzjgdm, k_bah, k_zycs, _problem.f, _problem.v, _problem.r
-      FROM _problems WHERE _problem IS NOT NULL""")
+      SELECT source_file, source_file_hash, source_line, partition_month, zzjgdm, bah, zycs_raw,
+             p.f, p.v, p.r
+      FROM (SELECT *, unnest(problems) AS p FROM front_page_stage.rows
+            WHERE source_file = ? AND NOT ok)""", [name])
     _add_bad_records(con, name, ex, nm)
 
-    # 4. good rows: hashes, discharge_id, month
-    good = "WHERE _line NOT IN (SELECT _line FROM _problems WHERE len(_errs) > 0 OR _problem IS NOT NULL)"
-    # identifiers hashed row by row in SQL: a distinct-value map joined back 11 times cost more than it
-    # saved on realistic (mostly distinct) values
-    sel = []
-    for s in cmap.fixed:
-        c = s.canonical.lower()
-        if s.role == "identifier":
-            sel.append(f"CASE WHEN {c} IS NOT NULL AND {c} <> '-' THEN {hmac_sql(key, c)} END")
-        else:
-            sel.append(c)
-    did = discharge_id_sql(key, "zzjgdm", "bah", "zycs")
-    pid = patient_id_sql(key, "zzjgdm", "bah")
-    con.execute(f"""
-      INSERT INTO front_page_stage.rows
-      SELECT {_q(name)}, {_q(ex.file_hash)}, _line, {did}, {pid},
-             CAST(date_trunc('month', cysj) AS DATE), {', '.join(sel)}
-      FROM _typed {good}""")
-    dx_parts = [f"SELECT _line, 0 AS dx_seq, zyzd, jbdm, rybq FROM _typed {good}"]
-    for n in range(1, hdr.dx_slots + 1):
-        dx_parts.append(f"SELECT _line, {n}, qtzd_{n}, jbdm_{n}, rybq_{n} FROM _typed {good} "
-                        f"AND coalesce(qtzd_{n}, jbdm_{n}, rybq_{n}) IS NOT NULL")
-    con.execute(f"""INSERT INTO front_page_stage.diagnoses
-      SELECT {_q(name)}, * FROM ({' UNION ALL '.join(dx_parts)})
-      WHERE dx_seq > 0 OR coalesce(zyzd, jbdm, rybq) IS NOT NULL""")
-    if hdr.px_slots:
-        pf = [f.lower() for f in PX_SLOT_FIELDS]
-        px_parts = [
-            f"SELECT _line, {n} AS px_seq, {', '.join(f'{f}_{n}' for f in pf)} FROM _typed {good} "
-            f"AND coalesce({', '.join(f'CAST({f}_{n} AS VARCHAR)' for f in pf)}) IS NOT NULL"
-            for n in range(1, hdr.px_slots + 1)
-        ]
-        con.execute(f"INSERT INTO front_page_stage.procedures SELECT {_q(name)}, * "
-                    f"FROM ({' UNION ALL '.join(px_parts)})")
-
-    staged = con.execute("SELECT count(*) FROM front_page_stage.rows WHERE source_file = ?",
-                         [name]).fetchone()[0]
+    in_rows, staged = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE ok) FROM front_page_stage.rows WHERE source_file = ?",
+        [name]).fetchone()
     quarantined = con.execute(
         "SELECT count(DISTINCT source_line) FROM front_page_stage.errors WHERE source_file = ?",
         [name]).fetchone()[0]
-    read = rows_in_table + len(ex.bad_records)
+    read = in_rows + len(ex.bad_records)
     if staged + quarantined != read:  # the invariant that nothing is lost
         raise AssertionError(f"{name}: read {read} != staged {staged} + quarantined {quarantined}")
     months = [r[0].strftime("%Y-%m") for r in con.execute(
@@ -339,7 +400,6 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, key: bytes, *,
     _record_file(con, name, ex.file_hash, ex.encoding, _header_layout(ex.header), hdr.dx_slots,
                  hdr.px_slots, cmap, ";".join(hdr.unknown), path, name_month, read, staged,
                  quarantined, "staged", "")
-    con.execute("DROP TABLE _typed")
     return StageResult(name, ex.file_hash, "staged", ex.encoding, read, staged, quarantined, months)
 
 
@@ -400,30 +460,37 @@ def publish_months(con: duckdb.DuckDBPyConnection, months: list[dt.date],
         for t in ("discharges", "diagnoses", "procedures", "quarantine", "replacements",
                   "partition_stats"):
             con.execute(f"DELETE FROM front_page.{t} WHERE partition_month IN {m_in}")
-        # the latest file wins for a case sent more than once (file time, then path, then line)
+        # A case sent more than once: the latest file wins (file time, then path, then line). Only
+        # the cases staged more than once are ranked; the records that lose are kept out below.
         con.execute(f"""
           CREATE OR REPLACE TEMP TABLE _ranked AS
+          WITH resent AS (
+            SELECT partition_month, discharge_id FROM front_page_stage.rows
+            WHERE ok AND partition_month IN {m_in}
+            GROUP BY partition_month, discharge_id HAVING count(*) > 1)
           SELECT r.discharge_id, r.partition_month, r.source_file, r.source_line,
                  row_number() OVER (PARTITION BY r.partition_month, r.discharge_id
                    ORDER BY f.modified_at DESC NULLS LAST, r.source_file DESC, r.source_line DESC) AS rn
-          FROM front_page_stage.rows r JOIN front_page_stage.files f USING (source_file)
-          WHERE r.partition_month IN {m_in}""")
+          FROM front_page_stage.rows r JOIN resent USING (partition_month, discharge_id)
+          JOIN front_page_stage.files f USING (source_file)
+          WHERE r.ok AND r.partition_month IN {m_in}""")
+        con.execute("CREATE OR REPLACE TEMP TABLE _losers AS "
+                    "SELECT source_file, source_line FROM _ranked WHERE rn > 1")
+        won = (f"front_page_stage.rows r ANTI JOIN _losers USING (source_file, source_line) "
+               f"WHERE r.ok AND r.partition_month IN {m_in}")
         con.execute(f"""
           INSERT INTO front_page.discharges
           SELECT r.discharge_id, r.patient_id, r.partition_month, r.source_file, r.source_file_hash,
                  r.source_line, {_q(cmap.version)}, {fixed}
-          FROM front_page_stage.rows r JOIN _ranked k USING (source_file, source_line)
-          WHERE k.rn = 1""")
-        con.execute("""
+          FROM {won}""")
+        con.execute(f"""
           INSERT INTO front_page.diagnoses
-          SELECT k.discharge_id, k.partition_month, d.dx_seq, d.qtzd, d.jbdm, d.rybq
-          FROM front_page_stage.diagnoses d JOIN _ranked k USING (source_file, source_line)
-          WHERE k.rn = 1""")
+          SELECT discharge_id, partition_month, d.dx_seq, d.qtzd, d.jbdm, d.rybq
+          FROM (SELECT r.discharge_id, r.partition_month, unnest(r.dx) AS d FROM {won})""")
         con.execute(f"""
           INSERT INTO front_page.procedures
-          SELECT k.discharge_id, k.partition_month, p.px_seq, {px}
-          FROM front_page_stage.procedures p JOIN _ranked k USING (source_file, source_line)
-          WHERE k.rn = 1""")
+          SELECT discharge_id, partition_month, p.px_seq, {px}
+          FROM (SELECT r.discharge_id, r.partition_month, unnest(r.px) AS p FROM {won})""")
         con.execute("""
           INSERT INTO front_page.replacements
           SELECT o.partition_month, o.discharge_id, w.source_file, w.source_line, o.source_file,
@@ -447,13 +514,11 @@ def publish_months(con: duckdb.DuckDBPyConnection, months: list[dt.date],
         # rows read = loaded + quarantined, per month: checked here, recorded in partition_stats
         rows = con.execute(f"""
           WITH m AS (SELECT unnest([{', '.join(f"DATE '{x.isoformat()}'" for x in months)}]) AS pm),
-          staged AS (SELECT partition_month pm, count(*) n, count(DISTINCT source_file) f
-                     FROM front_page_stage.rows WHERE partition_month IN {m_in} GROUP BY 1),
+          staged AS (SELECT partition_month pm, count(*) n, list(DISTINCT source_file) files
+                     FROM front_page_stage.rows WHERE ok AND partition_month IN {m_in} GROUP BY 1),
           errs AS (SELECT partition_month pm, count(DISTINCT (source_file, source_line)) n,
-                          count(DISTINCT source_file) f, list(DISTINCT source_file) files
+                          list(DISTINCT source_file) files
                    FROM front_page_stage.errors WHERE partition_month IN {m_in} GROUP BY 1),
-          sfiles AS (SELECT partition_month pm, list(DISTINCT source_file) files
-                     FROM front_page_stage.rows WHERE partition_month IN {m_in} GROUP BY 1),
           loaded AS (SELECT partition_month pm, count(*) n FROM front_page.discharges
                      WHERE partition_month IN {m_in} GROUP BY 1),
           quar AS (SELECT partition_month pm, count(DISTINCT (source_file, source_line)) n
@@ -462,8 +527,8 @@ def publish_months(con: duckdb.DuckDBPyConnection, months: list[dt.date],
                   WHERE partition_month IN {m_in} GROUP BY 1)
           SELECT m.pm, coalesce(staged.n, 0) + coalesce(errs.n, 0), coalesce(loaded.n, 0),
                  coalesce(quar.n, 0), coalesce(sup.n, 0),
-                 len(list_distinct(list_concat(coalesce(sfiles.files, []), coalesce(errs.files, []))))
-          FROM m LEFT JOIN staged USING (pm) LEFT JOIN errs USING (pm) LEFT JOIN sfiles USING (pm)
+                 len(list_distinct(list_concat(coalesce(staged.files, []), coalesce(errs.files, []))))
+          FROM m LEFT JOIN staged USING (pm) LEFT JOIN errs USING (pm)
           LEFT JOIN loaded USING (pm) LEFT JOIN quar USING (pm) LEFT JOIN sup USING (pm)
           ORDER BY m.pm""").fetchall()
         stats = []
