@@ -3,7 +3,9 @@
     in the exclusion table it names (cc_exclusions); a null table (无) always counts. A secondary equal to
     the principal diagnosis is ignored. Dagger/asterisk codes: the whole code is looked up first, then the
     dagger part (for the secondary on the MCC/CC lists and for the principal in the exclusion table).
-    Grain: discharge_key x scheme_version (valid, mappable cases). -#}
+    Grain: discharge_key x scheme_version (valid, mappable cases).
+    A view: only int_discharges_grouped reads it, so its text is written once, in that table. -#}
+{{ config(materialized='view') }}
 
 with cases as (
     select p.discharge_key, p.scheme_version, p.pdx_code, p.pdx_dagger_code
