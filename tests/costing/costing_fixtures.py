@@ -226,7 +226,7 @@ def mock_upstream(con: duckdb.DuckDBPyConnection, groups: list[tuple], weights: 
 
 
 COSTING_SELECT = ("stg_front_page__discharges path:models/staging/costing path:models/intermediate/costing "
-                  "path:models/marts/costing path:models/marts/payment path:tests/payment")
+                  "path:models/marts/costing path:models/marts/payment path:tests/costing path:tests/payment")
 
 
 def run_dbt(wh: Path, work: Path, args: list[str], dbt_vars: dict | None = None):

@@ -16,9 +16,9 @@ with flows as (
     where dept_class = 'clinical' and care_setting = 'inpatient'
 ),
 kinds as (
-    select distinct value as service_kind
-    from {{ ref('costing_parameters') }}
-    where version = {{ costing_parameter_version() }} and parameter = 'ccr_service_kind'
+    select distinct cost_month, value as service_kind
+    from {{ ref('int_costing_parameters_by_month') }}
+    where parameter = 'ccr_service_kind'
 ),
 classified as (
     select
@@ -31,7 +31,8 @@ classified as (
              else 'medical_business' end as component,
         f.amount
     from flows as f
-    left join kinds as k on k.service_kind = f.from_service_kind and k.service_kind <> 'ward'
+    left join kinds as k
+      on k.cost_month = f.cost_month and k.service_kind = f.from_service_kind and k.service_kind <> 'ward'
 ),
 by_method as (
     select hospital_id, cost_month, cost_center_code, 'top_down' as costing_method, 'all' as unit_kind,

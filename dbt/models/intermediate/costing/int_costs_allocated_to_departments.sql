@@ -75,5 +75,5 @@ select
 from flows as f
 join departments as d on d.hospital_id = f.hospital_id and d.cost_center_code = f.cost_center_code
 join departments as src on src.hospital_id = f.hospital_id and src.cost_center_code = f.from_cost_center_code
-left join {{ ref('costing_parameters') }} as fs
-  on fs.version = {{ costing_parameter_version() }} and fs.parameter = 'fund_scope' and fs.key = f.fund_source
+left join {{ ref('int_costing_parameters_by_month') }} as fs
+  on fs.cost_month = f.cost_month and fs.parameter = 'fund_scope' and fs.key = f.fund_source

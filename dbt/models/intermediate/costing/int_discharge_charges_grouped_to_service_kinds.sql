@@ -1,22 +1,26 @@
 {#- For the cost-to-revenue ratio (CCR) method: each discharge's charges by service kind (ward, lab,
     imaging, pathology, surgery, blood …; costing_parameters ccr_service_kind), counting only the fee
-    items that are not variable cost (variable_ccr = 0). Grain: discharge_id × service_kind (charges > 0). -#}
+    items that are not variable cost (variable_ccr = 0), by the costing parameters of the version in force in
+    the discharge month (int_costing_parameters_by_month). Grain: discharge_id × service_kind (charges > 0). -#}
 {%- set items = costing_fee_items() %}
 with p as (
+    -- one row per month: the parameters of the version in force in the discharge month
     select
+        cost_month,
         {%- for i in items %}
         coalesce(cast(max(case when parameter = 'variable_ccr' and key = '{{ i }}' then value end) as double), 0) as ccr_{{ i }},
         coalesce(max(case when parameter = 'ccr_service_kind' and key = '{{ i }}' then value end), 'ward') as kind_{{ i }}{{ "," if not loop.last }}
         {%- endfor %}
-    from {{ ref('costing_parameters') }}
-    where version = {{ costing_parameter_version() }}
+    from {{ ref('int_costing_parameters_by_month') }}
+    group by cost_month
 ),
 kinds as (
-    select distinct value as service_kind
-    from {{ ref('costing_parameters') }}
-    where version = {{ costing_parameter_version() }} and parameter = 'ccr_service_kind'
+    select distinct cost_month, value as service_kind
+    from {{ ref('int_costing_parameters_by_month') }}
+    where parameter = 'ccr_service_kind'
     union
-    select 'ward'
+    select distinct cost_month, 'ward'
+    from {{ ref('int_costing_parameters_by_month') }}
 ),
 charges as (
     select
@@ -27,8 +31,8 @@ charges as (
         + case when p.kind_{{ i }} = k.service_kind and p.ccr_{{ i }} = 0 then coalesce(d.{{ i }}_amount, 0) else 0 end
         {%- endfor %} as charge_amount
     from {{ ref('stg_front_page__discharges') }} as d
-    cross join p
-    cross join kinds as k
+    join p on p.cost_month = d.partition_month
+    join kinds as k on k.cost_month = d.partition_month
 )
 select
     cast(discharge_id as {{ dbt.type_string() }})   as discharge_id,

@@ -12,7 +12,10 @@ units as (
     select * from {{ ref('int_costing_units_pooled') }}
 ),
 drv as (
-    select {{ costing_param('top_down_driver', type='string') }} as top_down_driver
+    -- top-down driver of the costing parameter version in force in each month
+    select cost_month, max(case when parameter = 'top_down_driver' then value end) as top_down_driver
+    from {{ ref('int_costing_parameters_by_month') }}
+    group by cost_month
 ),
 dept_totals as (
     select hospital_id, cost_month, cost_center_code, sum(bed_days) as bed_days, count(*) as cases
@@ -48,7 +51,7 @@ shared as (
       on u.hospital_id = c.hospital_id and u.cost_month = c.cost_month and u.cost_center_code = c.cost_center_code
     join dept_totals as t
       on t.hospital_id = c.hospital_id and t.cost_month = c.cost_month and t.cost_center_code = c.cost_center_code
-    cross join drv
+    left join drv on drv.cost_month = u.cost_month
     where u.costing_method = 'top_down'
     union all
     -- CCR: the case's charges of the unit's service kind / all the unit's charges

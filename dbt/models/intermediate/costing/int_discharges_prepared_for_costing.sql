@@ -1,17 +1,20 @@
 {#- Every discharge with what case costing needs: its inpatient cost centre (from the 出院科别 mapping; a
     stay is costed where the patient was discharged, transfers are not costed separately), bed-days
     (住院天数, at least bed_days_minimum), and the variable cost (变动成本) = Σ fee item × its variable_ccr
-    (drugs and materials at CCR 1 under 零加成; blood products when configured).
+    (drugs and materials at CCR 1 under 零加成; blood products when configured), with the costing parameters
+    of the version in force in the discharge month (int_costing_parameters_by_month).
     Grain: discharge_id. -#}
 {%- set items = costing_fee_items() %}
 with p as (
+    -- one row per month: the parameters of the version in force in the discharge month
     select
+        cost_month,
         {%- for i in items %}
         coalesce(cast(max(case when parameter = 'variable_ccr' and key = '{{ i }}' then value end) as double), 0) as ccr_{{ i }},
         {%- endfor %}
         coalesce(cast(max(case when parameter = 'bed_days_minimum' then value end) as double), 1) as bed_days_minimum
-    from {{ ref('costing_parameters') }}
-    where version = {{ costing_parameter_version() }}
+    from {{ ref('int_costing_parameters_by_month') }}
+    group by cost_month
 ),
 d as (
     select * from {{ ref('stg_front_page__discharges') }}
@@ -35,6 +38,6 @@ select
         + coalesce(d.{{ i }}_amount, 0) * p.ccr_{{ i }}
         {%- endfor %} as double)                              as variable_cost_amount
 from d
-cross join p
+left join p on p.cost_month = d.partition_month
 left join {{ ref('stg_costing__dept_mappings') }} as m
   on m.hospital_id = d.hospital_id and m.discharge_dept_code = d.discharge_dept_code

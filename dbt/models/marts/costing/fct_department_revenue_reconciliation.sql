@@ -22,7 +22,11 @@
     cost is absorbed by its cases in full. This mart shows how far the ledger's revenue is from those
     charges. -#}
 with p as (
-    select {{ costing_param('revenue_reconciliation_tolerance') }} as tolerance
+    -- tolerance of the costing parameter version in force in each month
+    select cost_month,
+           cast(max(case when parameter = 'revenue_reconciliation_tolerance' then value end) as double) as tolerance
+    from {{ ref('int_costing_parameters_by_month') }}
+    group by cost_month
 ),
 ledger as (
     select hospital_id, revenue_month as cost_month, cost_center_code,
@@ -72,6 +76,6 @@ select
         when j.case_count = 0 then 'no_front_page_cases'
         else 'differs' end as {{ dbt.type_string() }})              as reconciliation_status
 from joined as j
-cross join p
+left join p on p.cost_month = j.cost_month
 left join {{ ref('stg_costing__departments') }} as d
   on d.hospital_id = j.hospital_id and d.cost_center_code = j.cost_center_code

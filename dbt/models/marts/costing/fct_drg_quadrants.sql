@@ -5,7 +5,9 @@
     (costing_parameters quadrant_x_line); y = margin per case = (Σ revenue − Σ cost at
     quadrant_layer) / cases, on quadrant_revenue_basis under quadrant_costing_method; line at 0.
     Classes: 优势 (rw ≥ line, margin ≥ 0) | 重点 (rw ≥ line, margin < 0) | 基础 (rw < line, margin ≥ 0) |
-    劣势 (rw < line, margin < 0); incentive_coefficient from costing_parameters. Grouped cases with RW only. -#}
+    劣势 (rw < line, margin < 0); incentive_coefficient from costing_parameters. Grouped cases with RW only.
+    The settings are one set for all months (macro costing_param: the version in force on the latest loaded
+    month, or the one forced by var costing_parameter_version), since a DRG is classified once. -#}
 with p as (
     select
         {{ costing_param('quadrant_x_line', type='string') }}           as x_line_mode,
@@ -71,6 +73,6 @@ select
     cast('simulated from the front page (payment groups on the settlement list)' as {{ dbt.type_string() }}) as data_basis
 from classed as q
 cross join p
-left join {{ ref('costing_parameters') }} as ic
-  on ic.version = {{ costing_parameter_version() }} and ic.parameter = 'incentive_coefficient'
+left join {{ ref('int_costing_parameters_by_month') }} as ic
+  on ic.cost_month = {{ costing_settings_month() }} and ic.parameter = 'incentive_coefficient'
  and ic.key = q.quadrant_class
