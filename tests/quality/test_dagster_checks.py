@@ -77,6 +77,13 @@ def runs(tmp_path_factory, gx_loaded):
                                   f"FROM {'.'.join(MART)} ORDER BY 1").fetchall()
         out["issues"] = con.execute("SELECT partition_month, rule_id, field, value "
                                     "FROM quality.qc_case_issues").fetchall()
+        out["columns"] = {t: [r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'quality' "
+            "AND table_name = ? ORDER BY ordinal_position", [t]).fetchall()]
+            for t in ("qc_case_issues", "qc_rule_summary")}
+        out["summary"] = con.execute("SELECT rule_id, applicable, failed, rate, status FROM "
+                                     "quality.qc_rule_summary WHERE rule_id IN ('SEX-001', 'CMP-005') "
+                                     "ORDER BY rule_id").fetchall()
         con.close()
         yield out
     finally:
@@ -127,6 +134,22 @@ def test_a_case_finding_fails_its_rule_check_as_a_warning_and_the_run_proceeds(r
     assert {tuple(k) for k in (STG, SEED, MART)} <= _materialized(r)
     # the mart's March row: 2 cases, no PDX finding, 1 of 2 with a SEX finding
     assert runs["mart"] == [(dt.date(2024, 3, 1), 2, 0.0, 0.5)]
+    # Data Docs rebuilt by the run and linked from the materialization
+    md = {tuple(m.asset_key.path): m.materialization.metadata for m in r.get_asset_materialization_events()}
+    docs = Path(md[("quality", "qc_case_issues")]["data_docs"].value)
+    assert docs.name == "index.html" and docs.exists()
+    assert md[("quality", "qc_case_issues")]["findings"].value == 1
+
+
+def test_the_pipeline_writes_the_result_tables_with_the_named_columns(runs):
+    assert runs["columns"]["qc_case_issues"] == [
+        "partition_month", "discharge_id", "rule_id", "severity", "field", "value", "message", "message_en",
+        "ruleset_version", "code_table_version"]
+    assert runs["columns"]["qc_rule_summary"] == [
+        "partition_month", "rule_id", "severity", "family", "applicable", "failed", "rate", "status",
+        "ruleset_version", "code_table_version"]
+    # SEX-001: 1 applicable case, 1 failed, rate 1/1; CMP-005 without a code table: not checked, no counts
+    assert runs["summary"] == [("CMP-005", None, None, None, "not checked"), ("SEX-001", 1, 1, 1.0, "checked")]
 
 
 def test_an_empty_partition_blocks_the_downstream_dbt_step(runs):

@@ -80,6 +80,8 @@ def _chain(*fs):
 CASES: dict[str, tuple] = {
     "clean": (lambda c: c, set()),
     # A. completeness & value sets
+    "CMP-001/CMP-003/CMP-004/CMP-009b pass: the clean record (required fields, principal and other dx "
+    "complete, plan 无 without purpose)": (_m(), set()),
     "CMP-001 fail: birth date empty": (_m(CSRQ=None), {("CMP-001", "CSRQ", "")}),
     "CMP-001 fail: sex empty": (_m(XB=None), {("CMP-001", "XB", "")}),
     "CMP-002 fail: admission route 4": (_m(RYTJ="4"), {("CMP-002", "RYTJ", "4")}),
@@ -163,11 +165,13 @@ CASES: dict[str, tuple] = {
                                       {("PDX-006", "JBDM", "I69.300")}),
     "PDX-006 pass: I69.3 as other dx": (_dx(("脑梗死后遗症", "I69.300", "1")), set()),
     "PDX-010 fail: principal repeated": (_dx(("急性阑尾炎", "K35.800", "1")), {("PDX-010", "JBDM1", "K35.800")}),
+    "PDX-010 pass: other dx of the principal's category, another code": (
+        _dx(("急性阑尾炎伴局限性腹膜炎", "K35.300", "1")), set()),
     "PDX-011 fail: S72 without external cause": (
         _dx(principal=("股骨颈骨折", "S72.000", "1")), {("PDX-011", "H23", "")}),
     "PDX-011 fail: S72 with a non V–Y cause": (
         _chain(_m(H23="I10.x00"), _dx(principal=("股骨颈骨折", "S72.000", "1"))), {("PDX-011", "H23", "I10.x00")}),
-    "PDX-011 pass: S72 with W19": (
+    "PDX-001/ODX-006/PDX-011 pass: S72 with W19 in H23 (the external cause in its field, no V–Y dx)": (
         _chain(_m(H23="W19.x00", WBYY="跌倒"), _dx(principal=("股骨颈骨折", "S72.000", "1"))), set()),
     "PDX-012a fail: C18 without pathology": (
         _dx(principal=("结肠癌", "C18.900", "1")), {("PDX-012a", "JBMM", ""), ("PDX-012a", "BLH", "")}),
@@ -180,6 +184,7 @@ CASES: dict[str, tuple] = {
         _chain(_m(JBMM="M8140/6", BLH="P1"), _dx(principal=("肝继发恶性肿瘤", "C78.700", "1"))), set()),
     # F. other diagnoses
     "ODX-001 fail: I10 twice": (_dx(("高血压", "I10.x00", "1")), {("ODX-001", "JBDM2", "I10.x00")}),
+    "ODX-001 pass: two I10 codes that differ": (_dx(("高血压2级", "I10.x02", "1")), set()),
     "ODX-004 fail: delivery without Z37": (
         _chain(_m(XB="2"), _dx(("单胎顺产", "O80.000", "1"))), {("ODX-004", "JBDM", "O80.000")}),
     "ODX-004 pass: delivery with Z37": (
@@ -211,6 +216,8 @@ CASES: dict[str, tuple] = {
     # I. fees
     "FEE-001 fail: total 0": (
         _chain(_same_day, _no_fees, lambda c: (c.update(px=[]), c)[1]), {("FEE-001", "ZFY", "0.00")}),
+    "FEE-001 pass: total 0.01, the smallest positive": (
+        _chain(_same_day, _no_fees, lambda c: (c.update(px=[], ZFY="0.01", QTF="0.01"), c)[1]), set()),
     "FEE-002 fail: total 0.50 off": (_m(ZFY="10000.50"), {("FEE-002", "ZFY", "10000.50")}),
     "FEE-002 pass: total 0.01 off": (_m(ZFY="10000.01"), set()),
     "FEE-003 fail: antibiotics above western drugs": (_m(KJYWF="2500.00"), {("FEE-003", "KJYWF", "2500.00")}),
@@ -254,13 +261,27 @@ def test_case_findings(results, name):
     assert got == CASES[name][1]
 
 
+def _named(kind: str) -> dict[str, set[str]]:
+    """rule id -> names of the cases named "<id>[/<id>…] <kind>: …" (kind fail | pass)."""
+    out: dict[str, set[str]] = {}
+    for name in CASES:
+        head, sep, _ = name.partition(f" {kind}:")
+        if sep:
+            for rid in head.split("/"):
+                out.setdefault(rid, set()).add(name)
+    return out
+
+
 def test_every_rule_has_a_failing_and_a_passing_case(ruleset):
-    failing = {rid for _, exp in CASES.values() for rid, _, _ in exp}
-    rules = set(ruleset.ids) - {"CMP-005"}          # CMP-005 needs a code table: test_code_table.py
-    assert rules <= failing, sorted(rules - failing)
-    # every rule applies to at least one case without a finding for it ("pass")
-    passing_names = [n for n, (_, exp) in CASES.items() if not exp]
-    assert len(passing_names) >= 20
+    """Each rule has a case named "<id> fail" whose findings include it and one named "<id> pass" without
+    any finding of it (CMP-005 needs a code table: test_results.py::test_cmp005_… has both)."""
+    rules = set(ruleset.ids) - {"CMP-005"}
+    fails, passes = _named("fail"), _named("pass")
+    assert rules <= set(fails), sorted(rules - set(fails))
+    assert rules <= set(passes), sorted(rules - set(passes))
+    for rid in rules:
+        assert any(rid in {f[0] for f in CASES[n][1]} for n in fails[rid]), rid
+        assert all(rid not in {f[0] for f in CASES[n][1]} for n in passes[rid]), rid
 
 
 def test_every_rule_applies_to_some_passing_case(results, ruleset):

@@ -417,13 +417,16 @@ def check_partitions(con, months: list[dt.date] | None, ruleset: RuleSet | None 
     t_plan = time.perf_counter() - t
     parts: list[QualityResult] = []
     for group in chunks:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         p = prep.prepare_frames(con, group, code_table, schema=schema, expectations_dir=ruleset.directory,
                                 columns=ruleset.columns_by_dataset())
-        t_prep = time.perf_counter() - t
+        t_prep, c_prep = time.perf_counter() - t, time.process_time() - c
+        c = time.process_time()
         r = run_rules(p.frames, ruleset, p.code_table_version, p.months, p.structural)
         del p
         r.timings["prepare"] = t_prep
+        r.timings["prepare_cpu"] = c_prep      # CPU seconds of the process (DuckDB threads included)
+        r.timings["rules_cpu"] = time.process_time() - c
         if len(chunks) > 1:     # one Data Docs entry per rule and month group
             tag = f"{group[0]:%Y-%m}..{group[-1]:%Y-%m}"
             r.gx_results = {f"{k}:{tag}": v for k, v in r.gx_results.items()}
