@@ -18,8 +18,8 @@
     file order, alternative, and the principal-dx form in the last digit); the minimum per case is the
     choice and is decoded through the small scheme tables. The rule text of the chosen alternative is a
     template per alternative (scheme tables only) whose placeholders are filled from the case.
-    A view: only int_discharges_grouped reads it, so its text is written once, in that table. -#}
-{{ config(materialized='view') }}
+    A table, not a view: inlined into int_discharges_grouped its CTEs and the severity step's are held at
+    once and the 1 M-case run spilled past the 4 GB memory limit. -#}
 {%- set qy_mode = grouper_qy_mode() -%}
 {%- set null_pass = grouper_var('attr_null_passes') -%}
 {#- with a code map the case codes are per scheme: they meet only their own scheme's lists -#}
