@@ -28,14 +28,16 @@ codes as (
         max(case when code_type = 'px' and seq = 1 then code end)          as ppx_code,
         count(case when code_type = 'dx' then 1 end)                       as dx_count,
         count(case when code_type = 'px' then 1 end)                       as px_count,
-        scheme_version
-        {%- if map_active %},
+        {%- if map_active %}
+        scheme_version,
         count(case when not is_mapped then 1 end)                          as unmapped_count
-        {%- else %},
+        {%- else %}
+        -- no code map: the code rows are the same for every scheme (scheme_version null)
+        cast(null as varchar)                                              as scheme_version,
         0                                                                  as unmapped_count
         {%- endif %}
     from {{ ref('int_grouper_inputs_mapped') }}
-    group by discharge_key, scheme_version
+    group by discharge_key{% if map_active %}, scheme_version{% endif %}
 ),
 
 {%- if map_active %}
