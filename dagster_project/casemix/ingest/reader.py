@@ -190,14 +190,16 @@ def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     return header, gen()
 
 
-def open_extract(path: str | Path, encoding: str | None = None, head_only: bool = False
-                 ) -> tuple[Extract, Iterator[pa.RecordBatch]]:
+def open_extract(path: str | Path, encoding: str | None = None, head_only: bool = False,
+                 empty_as_null: bool = False) -> tuple[Extract, Iterator[pa.RecordBatch]]:
     """Open one extract: returns its description and an iterator of string batches.
 
     ``Extract.bad_records`` fills while the iterator runs (malformed CSV records, ragged XLSX rows).
     Without ``encoding`` it is detected (``detect_encoding``); with ``head_only`` from the file's head
     only, and a value further on that is not UTF-8 sets ``Extract.not_utf8`` and stops the iterator
-    with an error (staging then detects again on the whole file).
+    with an error (staging then detects again on the whole file). With ``empty_as_null`` pyarrow's
+    reader gives an empty unquoted CSV field as null instead of ``""`` (DuckDB takes nulls over from
+    Arrow much more cheaply than empty strings; the fallback parser still gives ``""``).
     """
     path = Path(path)
     encoding = encoding or detect_encoding(path, full=not head_only)
@@ -210,11 +212,11 @@ def open_extract(path: str | Path, encoding: str | None = None, head_only: bool 
     except UnicodeDecodeError:
         if not head_only:
             raise
-        return open_extract(path, detect_encoding(path, full=True))
-    return ex, _stream(ex, len(ex.header))
+        return open_extract(path, detect_encoding(path, full=True), empty_as_null=empty_as_null)
+    return ex, _stream(ex, len(ex.header), empty_as_null)
 
 
-def _stream(ex: Extract, ncols: int) -> Iterator[pa.RecordBatch]:
+def _stream(ex: Extract, ncols: int, empty_as_null: bool = False) -> Iterator[pa.RecordBatch]:
     """Fast path through pyarrow; on the first malformed record restart with the exact csv parser.
 
     Batches already yielded are never yielded twice: the fallback skips lines below the restart point.
@@ -237,8 +239,8 @@ def _stream(ex: Extract, ncols: int) -> Iterator[pa.RecordBatch]:
             ),
             parse_options=pacsv.ParseOptions(invalid_row_handler=on_bad),
             convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names}, strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
+                column_types={n: pa.string() for n in names}, strings_can_be_null=empty_as_null,
+                null_values=[""], quoted_strings_can_be_null=False,
             ),
         )
         for batch in reader:
