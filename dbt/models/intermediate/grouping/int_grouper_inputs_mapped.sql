@@ -16,7 +16,10 @@
       a row, or with an empty target, cannot be mapped (code null, is_mapped false: GRP-005, status
       cannot_map), and so does every code when no map version is in force. Several rows for one source code:
       the smallest target code. -#}
+-- refs used only when a map is active (inside the Jinja branch below) are declared here, so the DAG
+-- orders them before this model whatever the vars at parse time
 -- depends_on: {{ ref('code_map') }}
+-- depends_on: {{ ref('int_discharges_joined_to_schemes') }}
 {%- set dx_ed = grouper_var('code_map_dx_edition') -%}
 {%- set px_ed = grouper_var('code_map_px_edition') -%}
 {%- set map_ver = grouper_var('code_map_version') %}
