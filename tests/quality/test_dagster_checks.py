@@ -169,3 +169,13 @@ def test_an_empty_partition_blocks_the_downstream_dbt_step(runs):
     assert "blocking asset check failed" in failed[0].event_specific_data.error.message
     # March's findings and mart row are untouched
     assert len(runs["issues"]) == 1 and len(runs["mart"]) == 1
+
+
+def test_great_expectations_is_imported_only_when_the_rules_run():
+    import subprocess
+
+    code = ("import sys, casemix.defs.quality, casemix.quality.runner, casemix.quality.cli; "
+            "print(any(m.split('.')[0] == 'great_expectations' for m in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.strip() == "False"

@@ -78,6 +78,7 @@ def coding_quality(context: AssetExecutionContext):
         "findings": len(res.issues),
         "cases_with_findings": int(res.issues["discharge_id"].nunique()) if len(res.issues) else 0,
         "ruleset_version": res.ruleset_version,
+        "month_groups": len(res.chunks),
         "code_table_version": res.code_table_version or "not configured (CMP-005 not checked)",
         "data_docs": MetadataValue.path(str(docs)),
         "structural_failures": MetadataValue.json(structural),
