@@ -12,6 +12,7 @@ Two in-process runs of the real definitions on a temporary warehouse holding 2 h
   0/2 = 0.0, SEX error rate 1/2 = 0.5.
 - April: empty partition → the blocking ``partition_structure`` check fails with ERROR, the step fails,
   and neither the quality tables nor the dbt assets downstream are materialized.
+- March again after dropping the column SJZYTS: missing column → blocked the same way.
 
 Only the assets needed are selected: coding_quality, and of the dbt project the discharge staging view,
 the audit-sample seed and the quality mart.
@@ -72,6 +73,13 @@ def runs(tmp_path_factory, gx_loaded):
             out[month] = materialize([coding_quality, casemix_dbt_models], selection=selection,
                                      partition_key=month, resources={"dbt": dbt}, instance=instance,
                                      raise_on_error=False)
+        # a missing column blocks too: March again without SJZYTS (实际住院天数)
+        con = duckdb.connect(str(wh))
+        con.execute("ALTER TABLE front_page.discharges DROP COLUMN sjzyts")
+        con.close()
+        out["missing_column"] = materialize([coding_quality, casemix_dbt_models], selection=selection,
+                                            partition_key="2024-03-01", resources={"dbt": dbt},
+                                            instance=instance, raise_on_error=False)
         con = duckdb.connect(str(wh), read_only=True)
         out["mart"] = con.execute(f"SELECT partition_month, cases, detectable_pdx_error_rate, sex_error_rate "
                                   f"FROM {'.'.join(MART)} ORDER BY 1").fetchall()
@@ -152,15 +160,16 @@ def test_the_pipeline_writes_the_result_tables_with_the_named_columns(runs):
     assert runs["summary"] == [("CMP-005", None, None, None, "not checked"), ("SEX-001", 1, 1, 1.0, "checked")]
 
 
-def test_an_empty_partition_blocks_the_downstream_dbt_step(runs):
+@pytest.mark.parametrize("run,failure", [("2024-04-01", "empty_partition"), ("missing_column", "missing_column")])
+def test_a_structural_failure_blocks_the_downstream_dbt_step(runs, run, failure):
     from dagster import AssetCheckSeverity
 
-    r = runs["2024-04-01"]
+    r = runs[run]
     assert not r.success
     ev = _evals(r)
     st = ev["partition_structure"]
     assert (st.passed, st.severity) == (False, AssetCheckSeverity.ERROR)
-    assert st.metadata["failures"].value[0]["check"] == "empty_partition"
+    assert [f["check"] for f in st.metadata["failures"].value] == [failure]
     assert _materialized(r) == set()          # neither the quality tables nor any dbt model
     started = {e.step_key for e in r.all_events if e.event_type_value == "STEP_START"}
     assert started == {"coding_quality"}      # the dbt step never starts
