@@ -92,3 +92,15 @@
 {% macro spark__grouper_bit(n) -%}
   shiftleft(cast(1 as bigint), {{ n }})
 {%- endmacro %}
+
+{#- Concatenate text parts in one call (one allocation, not one per `||`); null parts count as empty. Used
+    for the long trace texts, where every part is known to be non-null. -#}
+{% macro grouper_concat(parts) -%}
+  {{ return(adapter.dispatch('grouper_concat', 'casemix')(parts)) }}
+{%- endmacro %}
+{% macro default__grouper_concat(parts) -%}
+  concat({{ parts | join(', ') }})
+{%- endmacro %}
+{% macro spark__grouper_concat(parts) -%}
+  concat_ws('', {{ parts | join(', ') }})
+{%- endmacro %}

@@ -57,12 +57,16 @@ described as (
     select
         j.*,
         case when j.cc_level = 'MCC' then 1 else 2 end                     as level_rank,
-        j.code || case when j.dx_code <> j.code then '(剑号部分 ' || j.dx_code || ')' else '' end
-            || ' ' || j.cc_level
-            || case when j.exclusion_table is null then '(排除表 无，总是计入)'
-                    when j.is_excluded_by_pdx then '(被排除：主要诊断 ' || j.excluding_pdx || ' 在排除表 '
-                                                   || j.exclusion_table || ')'
-                    else '(排除表 ' || j.exclusion_table || ' 不含主要诊断)' end  as cc_text
+        {{ grouper_concat([
+            'j.code',
+            "case when j.dx_code <> j.code then '(剑号部分 ' || j.dx_code || ')' end",
+            "' '",
+            'j.cc_level',
+            "case when j.exclusion_table is null then '(排除表 无，总是计入)'"
+                ~ " when j.is_excluded_by_pdx then '(被排除：主要诊断 ' || j.excluding_pdx || ' 在排除表 '"
+                ~ " || j.exclusion_table || ')'"
+                ~ " else '(排除表 ' || j.exclusion_table || ' 不含主要诊断)' end",
+        ]) }}                                                              as cc_text
     from judged as j
 ),
 

@@ -65,7 +65,11 @@ mdcs as (
 adrgs as (
     select
         scheme_version, mdc_code, adrg_code, adrg_name, kind, file_order,
-        case kind when 'surgical' then 1 when 'non_or' then 3 else 4 end    as kind_rank
+        case kind when 'surgical' then 1 when 'non_or' then 3 else 4 end    as kind_rank,
+        -- the constant head of the ADRG trace, once per ADRG
+        adrg_code || ' ' || adrg_name || '（'
+            || case kind when 'surgical' then '外科手术组' when 'non_or' then '非手术室操作组' else '内科组' end
+            || '，按文件顺序第 ' || cast(file_order as varchar) || ' 个）：'     as trace_head
     from {{ source('scheme', 'adrgs') }}
 ),
 
@@ -331,6 +335,7 @@ chosen_adrg as (
         coalesce(a.adrg_code, c.mdc_code || 'QY')                           as adrg_code,
         coalesce(a.adrg_name, '歧义组')                                     as adrg_name,
         a.kind                                                              as adrg_kind,
+        a.trace_head,
         t.rule_template,
         t.has_other_placeholder
     from chosen as c
@@ -406,6 +411,7 @@ assembled as (
         c.kind_rank,
         c.file_order,
         c.pdx_form_rank,
+        c.trace_head,
         c.rule_template,
         c.has_other_placeholder,
         cc.mdc_dx_match,
@@ -451,15 +457,12 @@ select
     case
          {%- if qy_mode != 'off' %}
          when kind_rank = 2 then
-            mdc_code || 'QY 歧义组：' || case when qy_seq = 1 then '主要手术 ' else '手术 ' end || qy_code
-            || '(第' || cast(qy_seq as varchar) || '位) 是手术室手术，但不符合 MDC' || mdc_code
-            || ' 任何外科 ADRG（qy_mode={{ qy_mode }}）'
+            {{ grouper_concat(["mdc_code", "'QY 歧义组：'", "case when qy_seq = 1 then '主要手术 ' else '手术 ' end",
+                               "qy_code", "'(第'", "cast(qy_seq as varchar)", "'位) 是手术室手术，但不符合 MDC'",
+                               "mdc_code", "' 任何外科 ADRG（qy_mode=" ~ qy_mode ~ "）'"]) }}
          {%- endif %}
          when mdc_code is not null then
-            adrg_code || ' ' || adrg_name || '（'
-            || case adrg_kind when 'surgical' then '外科手术组' when 'non_or' then '非手术室操作组'
-                              else '内科组' end
-            || '，按文件顺序第 ' || cast(file_order as varchar) || ' 个）：'
+            trace_head
             || case when not has_other_placeholder then
                         replace(replace(rule_template,
                             '{pdx}', case when pdx_form_rank = 2 then pdx_dagger_code || '(剑号部分)' else pdx_code end),

@@ -25,8 +25,14 @@ with cases as (
     where p.is_valid_for_grouping and p.scheme_version is not null
 ),
 
+-- the constant parts of the entry traces, once per MDC
 mdcs as (
-    select * from {{ source('scheme', 'mdcs') }}
+    select
+        *,
+        'MDC' || mdc_code || ' ' || mdc_name || '：按 ADRG 规则入组'        as rules_trace,
+        'MDC' || mdc_code || ' ' || mdc_name || '：主要诊断 '               as table_trace_head,
+        ' 在 MDC' || mdc_code || ' 主诊表'                                  as table_trace_tail
+    from {{ source('scheme', 'mdcs') }}
 ),
 
 mdc_dx as (
@@ -109,17 +115,15 @@ table_entries as (
         true                                                               as is_pdx_in_mdc_table,
         coalesce(g.region_count, 0)                                        as body_region_count,
         case when h.form_rank = 1 then 'whole' else 'dagger' end           as dx_match,
-        'MDC' || h.mdc_code || ' ' || m.mdc_name || '：主要诊断 '
-            || case when h.form_rank = 1 then h.matched_code
-                    else c.pdx_code || ' 的剑号部分 ' || h.matched_code end
-            || ' 在 MDC' || h.mdc_code || ' 主诊表'
-            || case when m.entry_rule = 'age_lt_1y'
-                    then '，年龄 ' || cast(c.age_days as varchar) || ' 天 < 1 岁' else '' end
-            || case when m.entry_rule = 'multi_trauma'
-                    then '，诊断涉及 ' || cast(g.region_count as varchar) || ' 个部位（' || g.region_names
-                         || '）≥ ' || {{ grouper_num_text('coalesce(mr.min_regions, 2)') }}
-                    else '' end
-            || case when m.sex_restriction is not null then '，性别 ' || c.sex_code else '' end
+        {{ grouper_concat([
+            'm.table_trace_head',
+            "case when h.form_rank = 1 then h.matched_code else c.pdx_code || ' 的剑号部分 ' || h.matched_code end",
+            'm.table_trace_tail',
+            "case when m.entry_rule = 'age_lt_1y' then '，年龄 ' || cast(c.age_days as varchar) || ' 天 < 1 岁' end",
+            "case when m.entry_rule = 'multi_trauma' then '，诊断涉及 ' || cast(g.region_count as varchar) || ' 个部位（'"
+                ~ " || g.region_names || '）≥ ' || " ~ grouper_num_text('coalesce(mr.min_regions, 2)') ~ " end",
+            "case when m.sex_restriction is not null then '，性别 ' || c.sex_code end",
+        ]) }}
                                                                            as mdc_trace
     from pdx_in_table as h
     join cases as c on c.discharge_key = h.discharge_key and c.scheme_version = h.scheme_version
@@ -144,7 +148,7 @@ rule_entries as (
         false                                                              as is_pdx_in_mdc_table,
         0                                                                  as body_region_count,
         cast(null as varchar)                                              as dx_match,
-        'MDC' || m.mdc_code || ' ' || m.mdc_name || '：按 ADRG 规则入组'    as mdc_trace
+        m.rules_trace                                                      as mdc_trace
     from cases as c
     join mdcs as m on m.scheme_version = c.scheme_version
     where m.entry_rule = 'adrg_rules'
