@@ -17,7 +17,9 @@
     of the list conditions that hold. Every result carries one integer sort key (MDC precedence, kind rank,
     file order, alternative, and the principal-dx form in the last digit); the minimum per case is the
     choice and is decoded through the small scheme tables. The rule text of the chosen alternative is a
-    template per alternative (scheme tables only) whose placeholders are filled from the case.
+    template per alternative (scheme tables only) whose placeholders are filled from the case, in
+    int_discharges_grouped (macro grouper_adrg_trace): this table holds the template and the fill values,
+    not the text.
     A table, not a view: inlined into int_discharges_grouped its CTEs and the severity step's are held at
     once and the 1 M-case run spilled past the 4 GB memory limit. -#}
 {%- set qy_mode = grouper_qy_mode() -%}
@@ -454,34 +456,20 @@ select
     end                                                                     as dx_match,
     skipped_trace,
     mdc_trace,
-    case
-         {%- if qy_mode != 'off' %}
-         when kind_rank = 2 then
-            {{ grouper_concat(["mdc_code", "'QY 歧义组：'", "case when qy_seq = 1 then '主要手术 ' else '手术 ' end",
-                               "qy_code", "'(第'", "cast(qy_seq as varchar)", "'位) 是手术室手术，但不符合 MDC'",
-                               "mdc_code", "' 任何外科 ADRG（qy_mode=" ~ qy_mode ~ "）'"]) }}
-         {%- endif %}
-         when mdc_code is not null then
-            trace_head
-            || case when not has_other_placeholder then
-                        replace(replace(rule_template,
-                            '{pdx}', case when pdx_form_rank = 2 then pdx_dagger_code || '(剑号部分)' else pdx_code end),
-                            '{ppx}', coalesce(ppx_code, ''))
-                    else
-            {%- for n in range(8, 0, -1) %} replace({% endfor %}
-            {%- for a in ['age_days', 'birth_weight_g', 'vent_hours'] %} replace({% endfor %}
-            replace(replace(replace(replace(rule_template,
-                '{pdx}', case when pdx_form_rank = 2 then pdx_dagger_code || '(剑号部分)' else pdx_code end),
-                '{ppx}', coalesce(ppx_code, '')),
-                '{or}', coalesce(first_or_code, '')),
-                '{regions}', coalesce(cast(body_region_count as varchar), ''))
-            {%- for a in ['age_days', 'birth_weight_g', 'vent_hours'] %}
-                , '{{ '{' ~ a ~ '}' }}', case when {{ a }} is null then ' 未记录(按设置视为满足)'
-                      else ' ' || {{ grouper_num_text('cast(' ~ a ~ ' as double)') }} end)
-            {%- endfor %}
-            {%- for n in range(1, 9) %}
-                , '{{ '{h' ~ n ~ '}' }}', coalesce(h{{ n }}, ''))
-            {%- endfor %}
-               end
-    end                                                                     as adrg_trace
+    -- the ADRG trace is written once, by int_discharges_grouped (grouper_adrg_trace), from these
+    kind_rank,
+    pdx_form_rank,
+    trace_head,
+    rule_template,
+    has_other_placeholder,
+    first_or_code,
+    body_region_count,
+    h1, h2, h3, h4, h5, h6, h7, h8,
+    {%- if qy_mode != 'off' %}
+    qy_seq,
+    qy_code
+    {%- else %}
+    cast(null as integer)                                                   as qy_seq,
+    cast(null as varchar)                                                   as qy_code
+    {%- endif %}
 from assembled

@@ -55,7 +55,10 @@ joined as (
         a.dx_match,
         a.skipped_trace,
         a.mdc_trace,
-        a.adrg_trace,
+        a.kind_rank, a.pdx_form_rank, a.trace_head, a.rule_template, a.has_other_placeholder,
+        a.first_or_code, a.body_region_count, a.qy_seq, a.qy_code,
+        a.h1, a.h2, a.h3, a.h4, a.h5, a.h6, a.h7, a.h8,
+        s.pdx_code, s.pdx_dagger_code, s.ppx_code, s.age_days, s.birth_weight_g, s.vent_hours,
         v.severity_level,
         v.severity_trace,
         o.drg_1, o.drg_3, o.drg_5, o.drg_9
@@ -77,7 +80,8 @@ with_drg as (
                     when 'CC' then coalesce(j.drg_3, j.drg_5, j.drg_9)
                     else coalesce(j.drg_5, j.drg_9)
                 end
-        end as drg_code
+        end as drg_code,
+        {{ grouper_adrg_trace() }} as adrg_trace
     from joined as j
 ),
 
