@@ -114,10 +114,9 @@ def main(argv=None) -> None:
     a = ap.parse_args(argv)
 
     import duckdb
-    from dbt.cli.main import dbtRunner
 
-    from casemix.config import settings
     from casemix.costing.load import load_costing
+    from casemix.dbt_runner import run_dbt
     from casemix.generate.costing import generate_costing_inputs
 
     work = Path(a.work)
@@ -137,22 +136,16 @@ def main(argv=None) -> None:
           f"load ({sum(s.rows_loaded for s in stats):,} rows, "
           f"{sum(s.rows_quarantined for s in stats)} quarantined): {t3 - t2:.1f} s")
 
-    project = settings().dbt_project_dir
-    os.environ.update({"CASEMIX_WAREHOUSE": str(wh), "CASEMIX_DUCKDB_TEMP_DIR": str(work / "tmp"),
-                       "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"})
-    common = ["--project-dir", str(project), "--profiles-dir", str(project), "--target-path",
-              str(work / "target"), "--log-path", str(work / "logs"), "--quiet"]
-    runner = dbtRunner()
     t = time.perf_counter()
-    res = runner.invoke(["seed", "--select", "costing_parameters", "payment_parameters", "indicator_parameters",
-                         *common])
+    res = run_dbt(["seed", "--select", "costing_parameters", "payment_parameters", "indicator_parameters"],
+                  warehouse=wh, work_dir=work, check=False)
     print(f"dbt seed: {time.perf_counter() - t:.1f} s ({'ok' if res.success else 'FAILED'})")
     args = ["build", "--select", SELECT, "--exclude-resource-type", "seed", "--indirect-selection", "cautious"]
     if not a.with_tests:
         args += ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
     load_before = os.getloadavg()
     t, cpu = time.perf_counter(), time.process_time()
-    res = runner.invoke([*args, *common])
+    res = run_dbt(args, warehouse=wh, work_dir=work, check=False)
     wall, cpu = time.perf_counter() - t, time.process_time() - cpu
     timings = {}
     if res.result is not None and hasattr(res.result, "results"):
