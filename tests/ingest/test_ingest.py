@@ -136,6 +136,25 @@ def test_malformed_record_is_quarantined_with_its_line(con, tmp_path):
     assert lines == [2, 4]
 
 
+def test_staging_in_several_statements_gives_the_same_rows(con, tmp_path, monkeypatch):
+    # the malformed line 4 sends the file to the exact parser, here in batches of 1 record, and
+    # statements take 2 records: lines 2-3, then 5-6 (line 4 is quarantined apart); loaded lines 2, 3,
+    # 5; quarantined 4 (wrong number of fields) and 6 (RYSJ 2024-02-30), as in one statement
+    import casemix.ingest.reader as reader
+    import casemix.ingest.stage as stage
+
+    monkeypatch.setattr(reader, "BATCH_ROWS", 1)
+    monkeypatch.setattr(stage, "STAGE_CHUNK_ROWS", 2)
+    rows = [ROWS[0], ROWS[1].replace("B002", "B005"), "1,2,3", ROWS[1], ROWS[2]]
+    path = _write(tmp_path / "h3_202403.csv", PINYIN, rows)
+    res, _ = _stage_and_publish(con, path)
+    assert (res.rows_read, res.rows_staged, res.rows_quarantined) == (5, 3, 2)
+    assert sorted(r[0] for r in con.execute("SELECT source_line FROM front_page.discharges").fetchall()) \
+        == [2, 3, 5]
+    assert con.execute("SELECT source_line, field FROM front_page.quarantine ORDER BY 1").fetchall() == [
+        (4, "*"), (6, "RYSJ")]
+
+
 def test_resent_case_replaces_the_earlier_one_and_is_logged(con, tmp_path):
     first = _write(tmp_path / "h1_202403_a.csv", PINYIN, ROWS[:2])
     resent = ROWS[0].replace("12000.50,3000", "12500.00,3000")

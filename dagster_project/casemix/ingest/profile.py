@@ -1,7 +1,8 @@
 """Time each DuckDB statement of staging and publishing one extract:
 ``python -m casemix.ingest.profile EXTRACT.csv [--warehouse /tmp/profile.duckdb]``.
 
-Prints every statement that took more than 0.3 s, then the stage and publish totals. A scratch
+Prints every statement that took more than 0.3 s (wall and CPU seconds, peak RSS so far), then the
+stage and publish totals. A scratch
 warehouse is used (deleted first); the key is a fixed test key.
 """
 
@@ -22,6 +23,11 @@ def _cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
+def _peak_gb() -> float:
+    """Peak RSS of this process so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e9
+
+
 class _Timed:
     def __init__(self, con):
         self._con = con
@@ -31,7 +37,8 @@ class _Timed:
         r = self._con.execute(query, *args)
         d = time.perf_counter() - t
         if d > 0.3:
-            print(f"{d:6.1f}s wall {_cpu() - c:6.1f}s cpu  {' '.join(str(query).split())[:90]}")
+            print(f"{d:6.1f}s wall {_cpu() - c:6.1f}s cpu {_peak_gb():5.2f} GB peak  "
+                  f"{' '.join(str(query).split())[:80]}")
         return r
 
     def __getattr__(self, name):
