@@ -27,6 +27,11 @@ def _path(var: str, default: Path) -> Path:
     return Path(v).expanduser().resolve() if v else default
 
 
+# Ingest streams: a larger DuckDB buffer only keeps more written blocks cached (peak RSS follows the
+# limit) without making it faster (docs/ingest.md), so it has its own, smaller limit.
+INGEST_MEMORY_LIMIT = "1GB"
+
+
 @dataclass(frozen=True)
 class Settings:
     root: Path
@@ -41,6 +46,8 @@ class Settings:
     out_of_partition: str      # CASEMIX_OUT_OF_PARTITION: relocate | quarantine
     dbt_project_dir: Path
     expectations_dir: Path
+    # CASEMIX_INGEST_MEMORY_LIMIT: DuckDB memory_limit while ingest stages and publishes ('' = memory_limit)
+    ingest_memory_limit: str = INGEST_MEMORY_LIMIT
     quality_chunk_cases: int | None = None  # CASEMIX_QUALITY_CHUNK_CASES: cases per quality-check group
 
     @property
@@ -69,15 +76,16 @@ def settings() -> Settings:
         out_of_partition=os.environ.get("CASEMIX_OUT_OF_PARTITION", "relocate"),
         dbt_project_dir=root / "dbt",
         expectations_dir=root / "expectations",
+        ingest_memory_limit=os.environ.get("CASEMIX_INGEST_MEMORY_LIMIT", INGEST_MEMORY_LIMIT).strip(),
         quality_chunk_cases=_chunk_cases(os.environ.get("CASEMIX_QUALITY_CHUNK_CASES")),
     )
 
 
-QUALITY_CHUNK_CASES = 250_000   # default cases per group of whole months the quality rules check at once
+QUALITY_CHUNK_CASES = 250_000   # cases the quality rules check at once (months grouped, a larger month sliced)
 
 
 def _chunk_cases(v: str | None) -> int | None:
-    """Unset or '': QUALITY_CHUNK_CASES; 'all': every month at once; 0: one month at a time."""
+    """Unset or '': QUALITY_CHUNK_CASES; 'all': every month at once; 0: one whole month at a time."""
     if v is None or v.strip() == "":
         return QUALITY_CHUNK_CASES
     return None if v.strip().lower() == "all" else int(v)

@@ -5,7 +5,8 @@
 
 The extract is loaded (as ingest does) into ``--db`` by a child process the first time, so this process's
 peak RSS is the quality step's (plus the GX import), never the loader's; later runs reuse the file. Prints
-wall and CPU seconds per stage, the month groups, findings, peak RSS and the load average before and after.
+wall and CPU seconds per stage, the month groups (and slices of months larger than the budget), findings,
+peak RSS and the load average before and after.
 Not a test: run on demand, and quote the load with the figures.
 """
 
@@ -97,8 +98,10 @@ def main(argv=None) -> int:
     sizes = [len(g) for g in res.chunks]
     print(f"cases {n:,}  diagnoses {ndx:,}  procedures {npx:,}  months {len(res.months)}  "
           f"DuckDB threads {threads}, memory_limit {mem}")
+    n_sliced = sum(1 for x in res.chunk_slices if x)
     print(f"month groups {len(res.chunks)} (chunk_cases {chunk if chunk is not None else 'all'}; months per "
-          f"group {sizes})")
+          f"group {sizes}; of them {n_sliced} slices of large months; cases per group max "
+          f"{max(res.chunk_cases, default=0):,})")
     if t_load:
         print(f"load into {a.db} (child process, ingest, not quality) {t_load:.1f} s")
     print(f"GX import+context {t_gx:.1f} s wall, {c_gx:.1f} s CPU (once per process)")

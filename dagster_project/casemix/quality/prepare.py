@@ -105,12 +105,33 @@ def _q(s: str) -> str:
     return "'" + str(s).replace("'", "''") + "'"
 
 
-def _months_sql(months: list[dt.date] | None) -> str:
+def _months_sql(months: list[dt.date] | None, alias: str = "") -> str:
     if months is None:
         return "TRUE"
     if not months:
         return "FALSE"
-    return "partition_month IN (" + ", ".join(f"DATE {_q(m.isoformat())}" for m in months) + ")"
+    p = f"{alias}." if alias else ""
+    return f"{p}partition_month IN (" + ", ".join(f"DATE {_q(m.isoformat())}" for m in months) + ")"
+
+
+def _range_sql(id_range: tuple[str | None, str | None] | None, alias: str = "") -> str:
+    """A case range of the months: ``lo <= discharge_id < hi`` (None = open end; the open upper end also
+    keeps a NULL id, which sorts last)."""
+    if id_range is None:
+        return "TRUE"
+    lo, hi = id_range
+    col = f"{alias}.discharge_id" if alias else "discharge_id"
+    parts = []
+    if lo is not None:
+        parts.append(f"{col} >= {_q(lo)}" if hi is not None else f"({col} >= {_q(lo)} OR {col} IS NULL)")
+    if hi is not None:
+        parts.append(f"{col} < {_q(hi)}")
+    return " AND ".join(parts) or "TRUE"
+
+
+def _where_sql(months: list[dt.date] | None, id_range=None, alias: str = "") -> str:
+    w = _months_sql(months, alias)
+    return w if id_range is None else f"{w} AND {_range_sql(id_range, alias)}"
 
 
 def _table_columns(con, schema: str, table: str) -> set[str]:
@@ -149,17 +170,38 @@ def month_case_counts(con, months: list[dt.date] | None, schema: str = "front_pa
                             f"WHERE {_months_sql(months)} GROUP BY 1 ORDER BY 1").fetchall())
 
 
+def month_slice_bounds(con, month: dt.date, cases_per_slice: int, schema: str = "front_page") -> list[str]:
+    """The discharge_ids that start the 2nd, 3rd … slice of ``month`` when its cases, ordered by
+    discharge_id, are cut into runs of ``cases_per_slice`` (empty: the month fits in one slice). Slice i
+    is then ``bounds[i-1] <= discharge_id < bounds[i]`` (:func:`prepare_frames` ``id_range``)."""
+    if cases_per_slice <= 0:
+        return []
+    rows = con.execute(f"""
+      SELECT discharge_id FROM (
+        SELECT discharge_id, row_number() OVER (ORDER BY discharge_id) - 1 AS rn
+        FROM {schema}.discharges WHERE partition_month = ? AND discharge_id IS NOT NULL)
+      WHERE rn > 0 AND rn % ? = 0 ORDER BY rn""", [month, int(cases_per_slice)]).fetchall()
+    out: list[str] = []
+    for (d,) in rows:
+        if not out or d != out[-1]:
+            out.append(d)
+    return out
+
+
 def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
                    code_table: CodeTable | None = None, schema: str = "front_page",
-                   expectations_dir=None, columns: dict[str, set[str]] | None = None) -> Prepared:
+                   expectations_dir=None, columns: dict[str, set[str]] | None = None,
+                   id_range: tuple[str | None, str | None] | None = None) -> Prepared:
     """Read the partitions ``months`` (None = everything in the tables) into the three rule frames.
 
     Missing tables/columns and empty partitions are returned as structural failures; the frames of a
     dataset whose source columns are missing are empty (its rules are reported as not run).
     ``columns`` (dataset -> column names the rules read) narrows the frames; None keeps every column.
+    ``id_range`` = (lo, hi): only the cases with ``lo <= discharge_id < hi`` (None = open end), with all
+    their diagnoses and procedures (a slice of a large month; every derived column is within one case).
     """
     L = load_code_lists(expectations_dir)
-    where = _months_sql(months)
+    where = _where_sql(months, id_range)
 
     structural = missing_structure(con, schema)
     if structural:
@@ -220,12 +262,12 @@ def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
     con.execute(f"""
       CREATE OR REPLACE TEMP TABLE _qc_dx AS
       SELECT d.discharge_id, d.partition_month, d.dx_seq, d.qtzd, d.jbdm, d.rybq
-      FROM {schema}.diagnoses d WHERE {where.replace('partition_month', 'd.partition_month')}""")
+      FROM {schema}.diagnoses d WHERE {_where_sql(months, id_range, 'd')}""")
     con.execute(f"""
       CREATE OR REPLACE TEMP TABLE _qc_px AS
       SELECT p.*, a.attr AS px_attribute
       FROM {schema}.procedures p LEFT JOIN _qc_px_attr a ON a.code = p.ssjczbm
-      WHERE {where.replace('partition_month', 'p.partition_month')}""")
+      WHERE {_where_sql(months, id_range, 'p')}""")
 
     discharges = con.execute(f"""
       WITH dxa AS (
@@ -266,7 +308,7 @@ def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
         pxa.first_surgery_code, pxa.first_anaesthesia_code
       FROM {schema}.discharges d JOIN _qc_cases c USING (discharge_id)
       LEFT JOIN dxa USING (discharge_id) LEFT JOIN pxa USING (discharge_id)
-      WHERE {where.replace('partition_month', 'd.partition_month')}
+      WHERE {_where_sql(months, id_range, 'd')}
       ORDER BY c.case_idx""").df()
 
     diagnoses = con.execute(f"""

@@ -4,7 +4,9 @@
   a :class:`QualityResult`: ``issues`` (one row per finding: discharge_id, rule_id, severity, field,
   value, message …), ``summary`` (per partition month × rule: applicable, failed, rate, status) and
   ``structural`` (whole-partition failures: missing table/column, empty partition, a rule that crashed).
-- :func:`check_partitions` — prepare + run for a set of partition months of a warehouse connection.
+- :func:`check_partitions` — prepare + run for a set of partition months of a warehouse connection, in
+  groups of whole months or, for a month larger than the group budget, slices of its cases
+  (:func:`plan_chunks`).
 - :func:`write_results` — replace those months in ``quality.qc_case_issues`` / ``quality.qc_rule_summary``.
 - :func:`build_data_docs` — GX Data Docs (HTML) for the last run, into a folder; returns ``index.html``.
 
@@ -58,7 +60,10 @@ class QualityResult:
     months: list[dt.date]
     gx_results: dict = field(default_factory=dict, repr=False)   # dataset:rule -> GX suite validation result
     timings: dict = field(default_factory=dict)
-    chunks: list = field(default_factory=list)     # the month groups checked one after another
+    chunks: list = field(default_factory=list)     # the month groups checked one after another (a month
+    #                                                cut into case slices appears once per slice)
+    chunk_cases: list = field(default_factory=list)   # cases checked in each group (same order)
+    chunk_slices: list = field(default_factory=list)  # (slice, of) per group; None = whole months
 
     @property
     def blocking(self) -> bool:
@@ -353,15 +358,9 @@ def run_rules(frames: dict[str, pd.DataFrame], ruleset: RuleSet | None = None,
                         minlength=n_months)
         st = status.get(rid, "checked")
         for i, m in enumerate(months):
-            checked = st in ("checked", "error")
-            rows.append({
-                "partition_month": m, "rule_id": rid, "severity": part0.severity, "family": part0.family,
-                "applicable": int(a[i]) if checked else None,
-                "failed": int(f[i]) if checked else None,
-                "rate": (float(f[i]) / float(a[i]) if a[i] else None) if checked else None,
-                "status": st, "ruleset_version": ruleset.version, "code_table_version": ctv,
-            })
-    summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+            rows.append(_summary_row(m, rid, part0.severity, part0.family, int(a[i]), int(f[i]), st,
+                                     ruleset.version, ctv))
+    summary = _summary_frame(rows)
     # the findings are collected: keep for Data Docs only results without the full unexpected lists
     gx_results = {k: _slim(v) for k, v in gx_results.items()}
     timings["total"] = time.perf_counter() - t0
@@ -369,10 +368,27 @@ def run_rules(frames: dict[str, pd.DataFrame], ruleset: RuleSet | None = None,
                          timings)
 
 
+def _summary_row(month, rule_id: str, severity: str, family: str, applicable: int | None,
+                 failed: int | None, status: str, ruleset_version: str, ctv: str | None) -> dict:
+    """One summary row (month × rule); counts are kept only for a rule that was checked."""
+    checked = status in ("checked", "error")
+    a = int(applicable or 0) if checked else None
+    f = int(failed or 0) if checked else None
+    return {"partition_month": month, "rule_id": rule_id, "severity": severity, "family": family,
+            "applicable": a, "failed": f,
+            "rate": (float(f) / float(a) if a else None) if checked else None,
+            "status": status, "ruleset_version": ruleset_version, "code_table_version": ctv}
+
+
+def _summary_frame(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
 def month_chunks(counts: dict[dt.date, int], months: list[dt.date], max_cases: int | None) -> list[list[dt.date]]:
     """Whole partition months grouped in order, each group holding at most ``max_cases`` cases (a month
-    larger than that is a group of its own; months without cases join the group they fall in).
-    ``max_cases`` 0 = one month per group; None = all months in one group."""
+    larger than that is a group of its own, which :func:`plan_chunks` cuts into case slices; months
+    without cases join the group they fall in). ``max_cases`` 0 = one month per group; None = all months
+    in one group."""
     if not months:
         return []
     if max_cases is None:
@@ -391,15 +407,56 @@ def month_chunks(counts: dict[dt.date, int], months: list[dt.date], max_cases: i
     return out
 
 
+@dataclass(frozen=True)
+class Chunk:
+    """What one prepare + run pass checks: whole months, or one case slice of one month."""
+    months: tuple | None              # None: every month in the tables (only when nothing to plan)
+    cases: int                        # planned (from the month counts / the slice bounds)
+    id_range: tuple | None = None     # (lo, hi): lo <= discharge_id < hi (None = open end)
+    slice: tuple | None = None        # (i, n): slice i of n of its month (1-based); None = whole months
+
+    @property
+    def tag(self) -> str:
+        """The group's name in Data Docs / the GX result keys (file-name safe: no '/' or '#')."""
+        t = f"{self.months[0]:%Y-%m}..{self.months[-1]:%Y-%m}"
+        return t if self.slice is None else f"{t}.slice{self.slice[0]}of{self.slice[1]}"
+
+
+def plan_chunks(con, counts: dict[dt.date, int], months: list[dt.date], max_cases: int | None,
+                schema: str = "front_page") -> list[Chunk]:
+    """:func:`month_chunks`, then a month holding more than ``max_cases`` cases (``max_cases`` > 0) is
+    cut into ``ceil(n / max_cases)`` slices of consecutive discharge_ids (ordered in DuckDB) of at most
+    ``ceil(n / slices)`` ≤ ``max_cases`` cases each. A case and all its diagnoses and procedures are in one
+    slice, and no rule compares cases with each other (every GX expectation here is row-wise and every
+    derived column is computed within one case), so the findings of the slices are those of the month."""
+    out: list[Chunk] = []
+    for group in month_chunks(counts, months, max_cases):
+        n = sum(counts.get(m, 0) for m in group)
+        if len(group) == 1 and max_cases and n > max_cases:
+            m = group[0]
+            k = -(-n // max_cases)
+            size = -(-n // k)
+            bounds = prep.month_slice_bounds(con, m, size, schema)
+            edges = [None, *bounds, None]
+            k = len(edges) - 1
+            for i in range(k):
+                out.append(Chunk((m,), min(size, n - i * size), (edges[i], edges[i + 1]), (i + 1, k)))
+        else:
+            out.append(Chunk(tuple(group), n))
+    return out
+
+
 def check_partitions(con, months: list[dt.date] | None, ruleset: RuleSet | None = None,
                      code_table: CodeTable | None | str = "env", schema: str = "front_page",
                      chunk_cases: int | None | str = "env") -> QualityResult:
     """Prepare the frames of ``months`` from ``con`` and run the rules (the pipeline and the CLI).
 
-    Partition by partition: whole months are prepared and checked in groups of at most ``chunk_cases``
-    cases (``"env"`` = ``CASEMIX_QUALITY_CHUNK_CASES``, see :func:`casemix.config.settings`; 0 = one month
-    at a time; None = everything at once), so memory follows the group, not the run. Each group has the
-    fixed GX cost of one validation per rule part; results are concatenated (months never overlap).
+    Partition by partition: months are prepared and checked in groups of at most ``chunk_cases`` cases
+    (``"env"`` = ``CASEMIX_QUALITY_CHUNK_CASES``, see :func:`casemix.config.settings`; 0 = one month at a
+    time; None = everything at once): whole months are grouped, and a month larger than ``chunk_cases``
+    is cut into slices of discharge_ids (:func:`plan_chunks`), so memory follows the group, neither the
+    run nor the largest month. Each group has the fixed GX cost of one validation per rule part; the
+    results are merged into exactly those of one pass (the slices' per-month counts are added up).
     """
     import time
 
@@ -415,48 +472,90 @@ def check_partitions(con, months: list[dt.date] | None, ruleset: RuleSet | None 
     counts = {} if missing else prep.month_case_counts(con, months, schema)
     if months is None and not missing:
         months = sorted(m for m in counts if m is not None)
-    chunks = [months] if missing or not months else month_chunks(counts, list(months), chunk_cases)
+    if missing or not months:
+        chunks = [Chunk(None if months is None else tuple(months), sum(counts.values()))]
+    else:
+        chunks = plan_chunks(con, counts, list(months), chunk_cases, schema)
     t_plan = time.perf_counter() - t
     parts: list[QualityResult] = []
-    for group in chunks:
+    sizes: list[int] = []
+    for ch in chunks:
         t, c = time.perf_counter(), time.process_time()
-        p = prep.prepare_frames(con, group, code_table, schema=schema, expectations_dir=ruleset.directory,
-                                columns=ruleset.columns_by_dataset())
+        p = prep.prepare_frames(con, None if ch.months is None else list(ch.months), code_table,
+                                schema=schema, expectations_dir=ruleset.directory,
+                                columns=ruleset.columns_by_dataset(), id_range=ch.id_range)
         t_prep, c_prep = time.perf_counter() - t, time.process_time() - c
+        sizes.append(len(p.frames["discharges"]))
         c = time.process_time()
         r = run_rules(p.frames, ruleset, p.code_table_version, p.months, p.structural)
         del p
         r.timings["prepare"] = t_prep
         r.timings["prepare_cpu"] = c_prep      # CPU seconds of the process (DuckDB threads included)
         r.timings["rules_cpu"] = time.process_time() - c
-        if len(chunks) > 1:     # one Data Docs entry per rule and month group
-            tag = f"{group[0]:%Y-%m}..{group[-1]:%Y-%m}"
-            r.gx_results = {f"{k}:{tag}": v for k, v in r.gx_results.items()}
+        if len(chunks) > 1:     # one Data Docs entry per rule and group (month group or month slice)
+            r.gx_results = {f"{k}:{ch.tag}": v for k, v in r.gx_results.items()}
         parts.append(r)
     res = _merge(parts, ruleset, code_table.version if code_table else None)
     res.timings["plan"] = t_plan
     res.chunks = [list(p.months) for p in parts]
+    res.chunk_cases = sizes
+    res.chunk_slices = [ch.slice for ch in chunks]
     return res
 
 
 def _merge(parts: list[QualityResult], ruleset: RuleSet, ctv: str | None) -> QualityResult:
-    """One result from the results of disjoint month groups (timings summed)."""
+    """One result from the results of the groups (month groups, or slices of one month's cases: a case is
+    in exactly one group). Issues: concatenated and ordered as :func:`run_rules` orders them. Summary:
+    per month × rule the applicable and failed cases of the groups are added up (a month cut into slices
+    gives one row per rule, as one pass does), the rate recomputed, status ``error`` when any group had
+    it. Timings summed; identical structural entries once."""
     if len(parts) == 1:
         return parts[0]
     issues = pd.concat([p.issues for p in parts if len(p.issues)] or [parts[0].issues], ignore_index=True)
-    summary = pd.concat([p.summary for p in parts], ignore_index=True)
-    # as run_rules orders it: by rule, then month (groups are in month order; the sort is stable)
-    summary = summary.iloc[np.argsort(summary["rule_id"].map(rule_sort_key).to_numpy(), kind="stable")]
-    summary = summary.reset_index(drop=True)
+    issues["_o"] = issues["rule_id"].map(rule_sort_key)
+    issues = issues.sort_values(["partition_month", "discharge_id", "_o", "field"], kind="stable")
+    issues = issues.drop(columns="_o").reset_index(drop=True)
+
+    def num(v):
+        return None if v is None or pd.isna(v) else int(v)
+
+    def add(x, y):      # None (not checked) stays None; counts add up
+        return None if x is None and y is None else (x or 0) + (y or 0)
+
+    acc: dict[tuple, dict] = {}
+    month_pos: dict = {}
+    for p in parts:
+        for r in p.summary.to_dict("records"):
+            m = r["partition_month"]
+            month_pos.setdefault(m, len(month_pos))
+            key = (m, r["rule_id"])
+            a, f = num(r["applicable"]), num(r["failed"])
+            if key not in acc:
+                acc[key] = dict(r, applicable=a, failed=f)
+                continue
+            cur = acc[key]
+            cur["applicable"], cur["failed"] = add(cur["applicable"], a), add(cur["failed"], f)
+            if r["status"] == "error":
+                cur["status"] = "error"
+    rows = [_summary_row(r["partition_month"], r["rule_id"], r["severity"], r["family"], r["applicable"],
+                         r["failed"], r["status"], r["ruleset_version"], r["code_table_version"])
+            for _, r in sorted(acc.items(), key=lambda kv: (rule_sort_key(kv[0][1]), month_pos[kv[0][0]]))]
+    summary = _summary_frame(rows)
     timings: dict = {}
     for p in parts:
         for k, v in p.timings.items():
             timings[k] = timings.get(k, 0.0) + v
+    structural: list[dict] = []
+    for p in parts:
+        for f in p.structural:
+            if f not in structural:
+                structural.append(f)
+    months = list(dict.fromkeys(m for p in parts for m in p.months))
     return QualityResult(
-        issues=issues[ISSUE_COLUMNS].reset_index(drop=True), summary=summary[SUMMARY_COLUMNS],
-        structural=[f for p in parts for f in p.structural], ruleset_version=ruleset.version,
+        issues=issues[ISSUE_COLUMNS].reset_index(drop=True), summary=summary,
+        structural=structural, ruleset_version=ruleset.version,
         code_table_version=parts[0].code_table_version if parts else ctv,
-        months=[m for p in parts for m in p.months],
+        months=months,
         gx_results={k: v for p in parts for k, v in p.gx_results.items()}, timings=timings)
 
 
