@@ -37,6 +37,7 @@ class Stage:
     peak_rss_gb: float = 0.0
     cases_per_s: float | None = None
     note: str = ""
+    slowest: list = field(default_factory=list)   # dbt stages: the slowest nodes, (name, seconds)
 
 
 class TreeRSS:
@@ -243,6 +244,9 @@ DBT_STAGES = [
 ]
 
 
+SLOWEST_NODES = 5
+
+
 def _dbt_stages(stages: list[Stage], size: int, s) -> None:
     """The dbt stages in this process (casemix.dbt_runner) on one parsed manifest; per-node times from the
     run results. Warns in the last note when a model of the project was in no stage."""
@@ -259,6 +263,8 @@ def _dbt_stages(stages: list[Stage], size: int, s) -> None:
             res = run_dbt(args, warehouse=s.warehouse, work_dir=work, manifest=manifest, check=False)
         results = list(getattr(res.result, "results", None) or [])
         built |= {r.node.unique_id for r in results}
+        st.slowest = [(r.node.name, round(float(r.execution_time or 0), 2)) for r in
+                      sorted(results, key=lambda r: -float(r.execution_time or 0))[:SLOWEST_NODES]]
         failed = [r.node.name for r in results if str(r.status).lower() in ("error", "fail", "runtime error")]
         st.note = (f"{len(results)} nodes, {sum(float(r.execution_time or 0) for r in results):.1f} s node time "
                    f"({res.result.elapsed_time:.1f} s dbt elapsed)" if results else "nothing selected")
@@ -290,6 +296,10 @@ def print_table(result: dict) -> None:
         cps = f"{st['cases_per_s']:,.0f}" if st["cases_per_s"] else ""
         print(f"{st['name']:<36}{st['wall_s']:>9.1f}{st['cpu_s']:>9.1f}{st['peak_rss_gb']:>13.2f}"
               f"{cps:>12}  {st['note']}")
+    for st in result["stages"]:
+        if st.get("slowest"):
+            print(f"slowest nodes of {st['name']}: "
+                  + ", ".join(f"{n} {t:.1f} s" for n, t in st["slowest"]))
     print(f"quality stage: {result['quality_stage']}")
 
 

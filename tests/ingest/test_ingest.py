@@ -256,3 +256,25 @@ def test_file_utf8_at_its_head_but_not_further_on_is_staged_as_gb18030(con, tmp_
     id9 = discharge_id(KEY, H, "B009", 1)
     assert con.execute("SELECT xm_hash FROM front_page.discharges WHERE discharge_id = ?",
                        [id9]).fetchone()[0] == hmac_hex(KEY, "张三")
+
+
+def test_ingest_writes_under_its_own_memory_limit_and_restores_the_connection(monkeypatch):
+    """While ingest writes, DuckDB's memory limit is CASEMIX_INGEST_MEMORY_LIMIT; afterwards the
+    connection has the configured limit again ('' keeps the configured limit throughout)."""
+    from casemix.ingest.stage import _ingest_writes
+
+    def limit(c) -> str:
+        return c.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+    monkeypatch.setenv("CASEMIX_DUCKDB_MEMORY_LIMIT", "3GB")
+    monkeypatch.setenv("CASEMIX_INGEST_MEMORY_LIMIT", "512MB")
+    c = duckdb.connect()
+    c.execute("SET memory_limit = '3GB'")
+    configured = limit(c)
+    with _ingest_writes(c):
+        assert limit(c) == "488.2 MiB"          # 512 MB as DuckDB prints it
+    assert limit(c) == configured
+    monkeypatch.setenv("CASEMIX_INGEST_MEMORY_LIMIT", "")
+    with _ingest_writes(c):
+        assert limit(c) == configured
+    c.close()

@@ -104,12 +104,20 @@ _INGEST_SETTINGS = {"disabled_compression_methods": INGEST_DISABLED_COMPRESSION}
 @contextmanager
 def _ingest_writes(con: duckdb.DuckDBPyConnection):
     """While ingest stages or publishes: the compression methods and optimizers above off (added to
-    what the connection already disables), then the connection's settings back as they were."""
+    what the connection already disables) and DuckDB's memory limit at ``CASEMIX_INGEST_MEMORY_LIMIT``
+    (``casemix.config``), then the connection's settings back as they were."""
+    from casemix.config import settings
+
     prev = {k: con.execute(f"SELECT current_setting('{k}')").fetchone()[0] or ""
             for k in _INGEST_SETTINGS}
     for k, off in _INGEST_SETTINGS.items():
         methods = sorted({m for m in prev[k].split(",") if m} | set(off))
         con.execute(f"SET {k} = {_q(','.join(methods))}")
+    s = settings()
+    if s.ingest_memory_limit:
+        # restored to the configured limit: DuckDB prints the current one rounded ("3.7 GiB")
+        prev["memory_limit"] = s.memory_limit
+        con.execute(f"SET memory_limit = {_q(s.ingest_memory_limit)}")
     try:
         yield
     finally:
