@@ -339,8 +339,14 @@ chosen_adrg as (
         a.kind                                                              as adrg_kind,
         a.trace_head,
         t.rule_template,
-        t.has_other_placeholder
+        t.has_other_placeholder,
+        -- the chosen MDC is one of the case's candidates: its entry trace, in the same pass
+        k.dx_match                                                          as mdc_dx_match,
+        k.mdc_trace,
+        k.body_region_count
     from chosen as c
+    left join candidates as k
+        on k.discharge_key = c.discharge_key and k.scheme_version = c.scheme_version and k.mdc_code = c.mdc_code
     left join adrgs as a
         on a.scheme_version = c.scheme_version and a.mdc_code = c.mdc_code
        and a.file_order = case when c.kind_rank <> 2 then c.file_order end
@@ -348,21 +354,14 @@ chosen_adrg as (
         on t.scheme_version = a.scheme_version and t.adrg_code = a.adrg_code and t.alt_no = c.alt_no
 ),
 
--- every candidate MDC against the choice: the chosen one (its entry trace) and the ones before it that
--- were entered by their principal-dx table but yielded nothing
+-- every candidate MDC against the choice: the ones before the chosen one that were entered by their
+-- principal-dx table but yielded nothing (the chosen one's entry trace comes with chosen_adrg)
 candidates_vs_choice as (
     select
-        k.discharge_key, k.scheme_version, k.mdc_code, k.precedence, k.entry_rule, k.dx_match, k.mdc_trace,
-        k.body_region_count,
+        k.discharge_key, k.scheme_version, k.precedence, k.entry_rule, k.mdc_trace,
         c.precedence                                                        as chosen_precedence
     from candidates as k
     left join chosen as c on c.discharge_key = k.discharge_key and c.scheme_version = k.scheme_version
-),
-
-chosen_candidate as (
-    select discharge_key, scheme_version, dx_match as mdc_dx_match, mdc_trace, body_region_count
-    from candidates_vs_choice
-    where precedence = chosen_precedence
 ),
 
 skipped as (
@@ -416,19 +415,18 @@ assembled as (
         c.trace_head,
         c.rule_template,
         c.has_other_placeholder,
-        cc.mdc_dx_match,
-        cc.mdc_trace,
+        c.mdc_dx_match,
+        c.mdc_trace,
         s.skipped_trace,
         x.pdx_code, x.pdx_dagger_code, x.ppx_code, x.age_days, x.birth_weight_g, x.vent_hours,
         o.first_or_code,
-        cc.body_region_count,
+        c.body_region_count,
         t.h1, t.h2, t.h3, t.h4, t.h5, t.h6, t.h7, t.h8
         {%- if qy_mode != 'off' %},
         q.qy_seq, q.qy_code
         {%- endif %}
     from cases as x
     left join chosen_adrg as c on c.discharge_key = x.discharge_key and c.scheme_version = x.scheme_version
-    left join chosen_candidate as cc on cc.discharge_key = x.discharge_key and cc.scheme_version = x.scheme_version
     left join skipped as s on s.discharge_key = x.discharge_key and s.scheme_version = x.scheme_version
     left join any_texts as t on t.discharge_key = x.discharge_key and t.scheme_version = x.scheme_version
     left join or_summary as o
