@@ -67,11 +67,7 @@ mdcs as (
 adrgs as (
     select
         scheme_version, mdc_code, adrg_code, adrg_name, kind, file_order,
-        case kind when 'surgical' then 1 when 'non_or' then 3 else 4 end    as kind_rank,
-        -- the constant head of the ADRG trace, once per ADRG
-        adrg_code || ' ' || adrg_name || '（'
-            || case kind when 'surgical' then '外科手术组' when 'non_or' then '非手术室操作组' else '内科组' end
-            || '，按文件顺序第 ' || cast(file_order as varchar) || ' 个）：'     as trace_head
+        case kind when 'surgical' then 1 when 'non_or' then 3 else 4 end    as kind_rank
     from {{ source('scheme', 'adrgs') }}
 ),
 
@@ -85,44 +81,10 @@ conditions as (
         on a.scheme_version = c.scheme_version and a.adrg_code = c.adrg_code
 ),
 
--- per alternative: the bit mask of its positive list conditions (bit cond_no), whether it has any other
--- condition, and the template of its rule text (placeholders {pdx} {ppx} {h<n>} {or} {age_days}
--- {birth_weight_g} {vent_hours} {regions} are filled from the case)
+-- per alternative: the bit mask of its positive list conditions, how many other conditions it has, its
+-- rule template (macro grouper_adrg_alternatives, also read by int_discharges_grouped for the trace)
 alts as (
-    select
-        scheme_version, mdc_code, adrg_code, alt_no,
-        bit_or(case when is_positive_list then {{ grouper_bit('cond_no') }} else cast(0 as bigint) end)
-                                                                            as positive_mask,
-        sum(case when is_positive_list then 1 else 0 end)                   as positive_list_conds,
-        sum(case when is_positive_list then 0 else 1 end)                   as other_conds,
-        {{ grouper_string_agg('cond_tpl', '，', 'cond_no') }}              as rule_template,
-        -- a placeholder other than {pdx} / {ppx}: the full fill is needed (few alternatives)
-        max(case when cond_type in ('pdx_in', 'ppx_in', 'not_any_px_in', 'no_or_proc', 'mdc_pdx')
-                 then 0 else 1 end) = 1                                     as has_other_placeholder
-    from (
-        select
-            c.*,
-            case c.cond_type
-                when 'pdx_in' then '主要诊断 {pdx} ∈ ' || c.list_id
-                when 'ppx_in' then '主要手术 {ppx} ∈ ' || c.list_id
-                when 'any_px_in' then '{h' || cast(c.cond_no as varchar) || '} ∈ ' || c.list_id
-                when 'any_dx_in' then '{h' || cast(c.cond_no as varchar) || '} ∈ ' || c.list_id
-                when 'not_any_px_in' then '无手术 ∈ ' || c.list_id
-                when 'or_proc_any' then '有手术室手术 {or}'
-                when 'no_or_proc' then '无手术室手术'
-                when 'attr_range' then
-                    case c.attr when 'age_days' then '年龄(天)' when 'birth_weight_g' then '出生体重(g)'
-                                when 'vent_hours' then '呼吸机时间(h)' else c.attr end
-                    || '{' || c.attr || '}'
-                    || ' ∈ [' || coalesce({{ grouper_num_text('c.min_value') }}, '-∞') || ', '
-                    || coalesce({{ grouper_num_text('c.max_value') }}, '∞') || ')'
-                when 'mdc_pdx' then '主要诊断在 MDC' || c.mdc_code || ' 主诊表'
-                when 'min_body_regions' then '诊断涉及 {regions} 个部位 ≥ ' || {{ grouper_num_text('c.min_value') }}
-                else c.cond_type
-            end                                                             as cond_tpl
-        from conditions as c
-    ) as t
-    group by scheme_version, mdc_code, adrg_code, alt_no
+    select * from {{ grouper_adrg_alternatives() }} as a
 ),
 
 -- principal diagnosis (whole code, then its dagger part), principal procedure, every slot
@@ -335,11 +297,7 @@ chosen_adrg as (
     select
         c.*,
         coalesce(a.adrg_code, c.mdc_code || 'QY')                           as adrg_code,
-        coalesce(a.adrg_name, '歧义组')                                     as adrg_name,
-        a.kind                                                              as adrg_kind,
-        a.trace_head,
         t.rule_template,
-        t.has_other_placeholder,
         -- the chosen MDC is one of the case's candidates: its entry trace, in the same pass
         k.dx_match                                                          as mdc_dx_match,
         k.mdc_trace,
@@ -407,14 +365,10 @@ assembled as (
         x.scheme_version,
         c.mdc_code,
         c.adrg_code,
-        c.adrg_name,
-        c.adrg_kind,
         c.kind_rank,
         c.file_order,
+        case when c.kind_rank <> 2 then c.alt_no end                        as alt_no,
         c.pdx_form_rank,
-        c.trace_head,
-        c.rule_template,
-        c.has_other_placeholder,
         c.mdc_dx_match,
         c.mdc_trace,
         s.skipped_trace,
@@ -443,8 +397,9 @@ select
     scheme_version,
     mdc_code,
     adrg_code,
-    adrg_name,
-    adrg_kind,
+    -- the chosen alternative (null for QY and 0000): name, kind and rule text of the ADRG are joined from
+    -- the scheme's few alternatives (grouper_adrg_alternatives) in int_discharges_grouped, not stored here
+    alt_no,
     case when mdc_code is null then '0000'
          when kind_rank = 2 then 'qy'
          else 'adrg' end                                                    as assignment,
@@ -457,9 +412,6 @@ select
     -- the ADRG trace is written once, by int_discharges_grouped (grouper_adrg_trace), from these
     kind_rank,
     pdx_form_rank,
-    trace_head,
-    rule_template,
-    has_other_placeholder,
     first_or_code,
     body_region_count,
     h1, h2, h3, h4, h5, h6, h7, h8,

@@ -20,6 +20,13 @@ severity as (
     select * from {{ ref('int_discharges_assessed_for_severity') }}
 ),
 
+-- name, kind and rule text of the chosen ADRG alternative (scheme tables only)
+alternatives as (
+    select scheme_version, adrg_code, alt_no, adrg_name, adrg_kind, trace_head, rule_template,
+           has_other_placeholder
+    from {{ grouper_adrg_alternatives() }} as t
+),
+
 drg_options as (
     select
         scheme_version,
@@ -50,12 +57,12 @@ joined as (
         a.assignment,
         a.mdc_code,
         a.adrg_code,
-        a.adrg_name,
-        a.adrg_kind,
+        case when a.assignment = 'qy' then '歧义组' else t.adrg_name end  as adrg_name,
+        t.adrg_kind,
         a.dx_match,
         a.skipped_trace,
         a.mdc_trace,
-        a.kind_rank, a.pdx_form_rank, a.trace_head, a.rule_template, a.has_other_placeholder,
+        a.kind_rank, a.pdx_form_rank, t.trace_head, t.rule_template, t.has_other_placeholder,
         a.first_or_code, a.body_region_count, a.qy_seq, a.qy_code,
         a.h1, a.h2, a.h3, a.h4, a.h5, a.h6, a.h7, a.h8,
         s.pdx_code, s.pdx_dagger_code, s.ppx_code, s.age_days, s.birth_weight_g, s.vent_hours,
@@ -65,6 +72,8 @@ joined as (
     from schemes as s
     left join assigned as a on a.discharge_key = s.discharge_key and a.scheme_version = s.scheme_version
     left join severity as v on v.discharge_key = s.discharge_key and v.scheme_version = s.scheme_version
+    left join alternatives as t
+        on t.scheme_version = a.scheme_version and t.adrg_code = a.adrg_code and t.alt_no = a.alt_no
     left join drg_options as o on o.scheme_version = a.scheme_version and o.adrg_code = a.adrg_code
 ),
 
