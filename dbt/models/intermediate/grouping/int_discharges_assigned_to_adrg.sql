@@ -143,20 +143,28 @@ hits as (
        and k.mdc_code = h.mdc_code
 ),
 
+-- grouped without mdc_code (the ADRG determines it; list_passed takes it from alts)
 alt_hits as (
     select
-        discharge_key, scheme_version, mdc_code, adrg_code, alt_no,
+        discharge_key, scheme_version, adrg_code, alt_no,
         bit_or(case when cond_type = 'not_any_px_in' then cast(0 as bigint) else {{ grouper_bit('cond_no') }} end)
                                                                             as hit_mask,
         max(case when cond_type = 'not_any_px_in' then 1 else 0 end)        as negative_hits,
         min(case when cond_type = 'pdx_in' then form_rank end)              as pdx_form_rank
     from hits
-    group by discharge_key, scheme_version, mdc_code, adrg_code, alt_no
+    group by discharge_key, scheme_version, adrg_code, alt_no
+),
+
+-- alternatives without positive list conditions can only be hit by their not_any_px_in lists (few rows)
+negative_alt_hits as (
+    select distinct discharge_key, scheme_version, adrg_code, alt_no
+    from hits
+    where cond_type = 'not_any_px_in'
 ),
 
 -- alternatives whose positive list conditions all hold (or that have none: 全部手术, WJ1, ZZ1 …)
 list_passed as (
-    select h.discharge_key, h.scheme_version, h.mdc_code, h.adrg_code, h.alt_no, h.negative_hits,
+    select h.discharge_key, h.scheme_version, a.mdc_code, h.adrg_code, h.alt_no, h.negative_hits,
            h.pdx_form_rank, a.other_conds
     from alt_hits as h
     join alts as a
@@ -165,11 +173,12 @@ list_passed as (
     union all
     select
         k.discharge_key, k.scheme_version, k.mdc_code, a.adrg_code, a.alt_no,
-        coalesce(h.negative_hits, 0) as negative_hits, cast(null as integer) as pdx_form_rank,
+        case when h.discharge_key is null then 0 else 1 end as negative_hits,
+        cast(null as integer) as pdx_form_rank,
         a.other_conds
     from candidates as k
     join alts as a on a.scheme_version = k.scheme_version and a.mdc_code = k.mdc_code
-    left join alt_hits as h
+    left join negative_alt_hits as h
         on h.discharge_key = k.discharge_key and h.scheme_version = k.scheme_version
        and h.adrg_code = a.adrg_code and h.alt_no = a.alt_no
     where a.positive_list_conds = 0
