@@ -45,19 +45,28 @@
                 when 'min_body_regions' then '诊断涉及 {regions} 个部位 ≥ ' || {{ grouper_num_text('c.min_value') }}
                 else c.cond_type
             end                                                             as cond_tpl
-        from (
-            select
-                c.*,
-                a.mdc_code,
-                a.adrg_name,
-                a.kind                                                          as adrg_kind,
-                a.file_order,
-                c.cond_type in ('pdx_in', 'ppx_in', 'any_px_in', 'any_dx_in')   as is_positive_list
-            from {{ source('scheme', 'adrg_conditions') }} as c
-            join {{ source('scheme', 'adrgs') }} as a
-                on a.scheme_version = c.scheme_version and a.adrg_code = c.adrg_code
-        ) as c
+        from {{ grouper_adrg_conditions() }} as c
     ) as t
     group by t.scheme_version, t.mdc_code, t.adrg_code, t.alt_no, t.adrg_name, t.adrg_kind, t.file_order
+)
+{%- endmacro %}
+
+
+{#- Every condition of every ADRG alternative with its ADRG's MDC, name, kind and file order, and
+    is_positive_list: a list condition that must hit (pdx_in, ppx_in, any_px_in, any_dx_in); the others
+    (not_any_px_in, or_proc_any, attr_range …) are evaluated case by case after the list step. One home for
+    the ADRG step (int_discharges_assigned_to_adrg) and grouper_adrg_alternatives. -#}
+{% macro grouper_adrg_conditions() -%}
+(
+    select
+        c.*,
+        a.mdc_code,
+        a.adrg_name,
+        a.kind                                                              as adrg_kind,
+        a.file_order,
+        c.cond_type in ('pdx_in', 'ppx_in', 'any_px_in', 'any_dx_in')       as is_positive_list
+    from {{ source('scheme', 'adrg_conditions') }} as c
+    join {{ source('scheme', 'adrgs') }} as a
+        on a.scheme_version = c.scheme_version and a.adrg_code = c.adrg_code
 )
 {%- endmacro %}

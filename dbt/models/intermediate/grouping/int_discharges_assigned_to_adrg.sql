@@ -72,13 +72,7 @@ adrgs as (
 ),
 
 conditions as (
-    select
-        c.*,
-        a.mdc_code,
-        c.cond_type in ('pdx_in', 'ppx_in', 'any_px_in', 'any_dx_in')       as is_positive_list
-    from {{ source('scheme', 'adrg_conditions') }} as c
-    join {{ source('scheme', 'adrgs') }} as a
-        on a.scheme_version = c.scheme_version and a.adrg_code = c.adrg_code
+    select * from {{ grouper_adrg_conditions() }} as c
 ),
 
 -- per alternative: the bit mask of its positive list conditions, how many other conditions it has, its
