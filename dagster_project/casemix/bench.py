@@ -159,7 +159,7 @@ def run(size: int, workdir: Path, seed: int = 7, chunk: int = GENERATE_CHUNK) ->
 
     with measure(stages, "start-up: imports", note="duckdb, pyarrow, casemix.ingest"):
         from casemix.config import settings
-        from casemix.ingest.stage import ensure_schema, publish_months, stage_file, staged_months
+        from casemix.ingest.stage import load_extract_to_duckdb, read_loaded_quarantined
         from casemix.pseudonymise import load_key
         from casemix.warehouse import connection
 
@@ -179,11 +179,8 @@ def run(size: int, workdir: Path, seed: int = 7, chunk: int = GENERATE_CHUNK) ->
 
     with measure(stages, "ingest (stage + publish)", size) as st:
         with connection(s=s) as con:
-            ensure_schema(con)
-            r = stage_file(con, extract, key, first_month=dt.date(2022, 1, 1))
-            stats = publish_months(con, staged_months(con))
-        st.note = (f"read {r.rows_read:,}, loaded {sum(p.rows_loaded for p in stats):,}, "
-                   f"quarantined {sum(p.rows_quarantined for p in stats):,}")
+            stats = load_extract_to_duckdb(con, extract, key, first_month=dt.date(2022, 1, 1), today=None)
+        st.note = read_loaded_quarantined(stats)
 
     with measure(stages, "reference: scheme + costing inputs") as st:
         from casemix.costing.load import load_costing

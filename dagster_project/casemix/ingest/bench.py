@@ -20,17 +20,14 @@ from casemix.bench import Stage, measure
 
 
 def _ingest(path: Path, warehouse: Path, key: bytes) -> tuple[int, str]:
-    from casemix.ingest.stage import ensure_schema, publish_months, stage_file, staged_months
+    from casemix.ingest.stage import load_extract_to_duckdb, read_loaded_quarantined
     from casemix.warehouse import connection
 
     for p in (warehouse, Path(str(warehouse) + ".wal")):
         p.unlink(missing_ok=True)
     with connection(warehouse) as con:
-        ensure_schema(con)
-        r = stage_file(con, path, key, first_month=dt.date(2000, 1, 1))
-        stats = publish_months(con, staged_months(con))
-    return r.rows_read, (f"read {r.rows_read:,} = loaded {sum(p.rows_loaded for p in stats):,} + "
-                         f"quarantined {sum(p.rows_quarantined for p in stats):,}")
+        stats = load_extract_to_duckdb(con, path, key, first_month=dt.date(2000, 1, 1), today=None)
+    return sum(p.rows_read for p in stats), read_loaded_quarantined(stats)
 
 
 def _to_xlsx(csv_path: Path, out: Path, cases: int) -> int:

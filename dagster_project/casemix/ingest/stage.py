@@ -103,9 +103,10 @@ _INGEST_SETTINGS = {"disabled_compression_methods": INGEST_DISABLED_COMPRESSION}
 
 @contextmanager
 def _ingest_writes(con: duckdb.DuckDBPyConnection):
-    """While ingest stages or publishes: the compression methods and optimizers above off (added to
-    what the connection already disables) and DuckDB's memory limit at ``CASEMIX_INGEST_MEMORY_LIMIT``
-    (``casemix.config``), then the connection's settings back as they were."""
+    """While ingest stages or publishes: the compression methods above off (added to what the connection
+    already disables) and DuckDB's memory limit at ``CASEMIX_INGEST_MEMORY_LIMIT`` (``casemix.config``);
+    afterwards the compression setting as it was and the memory limit at the configured
+    ``CASEMIX_DUCKDB_MEMORY_LIMIT``."""
     from casemix.config import settings
 
     prev = {k: con.execute(f"SELECT current_setting('{k}')").fetchone()[0] or ""
@@ -665,11 +666,20 @@ def staged_months(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
 
 
 def load_extract_to_duckdb(con: duckdb.DuckDBPyConnection, path: str | Path, key: bytes | None = None,
-                           required: list[str] | None = None) -> list[PartitionStats]:
-    """One extract into the front_page tables of ``con`` (e.g. ``:memory:``): used by the check and
-    group CLIs, so they parse exactly as the pipeline does. Returns per-month stats."""
+                           required: list[str] | None = None, first_month: dt.date | None = None,
+                           today: dt.date | None = dt.date(9999, 12, 1)) -> list[PartitionStats]:
+    """One extract into the front_page tables of ``con`` (e.g. ``:memory:``), staged and every staged
+    month published: used by the check and group CLIs, so they parse exactly as the pipeline does, and
+    by the benchmarks. ``first_month`` / ``today`` as :func:`stage_file` (the CLIs accept any date; the
+    benchmarks pass ``today=None``, the real date). Returns per-month stats."""
     if key is None:
         key = b"casemix-cli-ephemeral-key"
     ensure_schema(con)
-    stage_file(con, Path(path), key, required=required, today=dt.date(9999, 12, 1))
+    stage_file(con, Path(path), key, required=required, first_month=first_month, today=today)
     return publish_months(con, staged_months(con))
+
+
+def read_loaded_quarantined(stats: list[PartitionStats]) -> str:
+    """The invariant as a note: "read N = loaded L + quarantined Q" over the months of ``stats``."""
+    return (f"read {sum(p.rows_read for p in stats):,} = loaded {sum(p.rows_loaded for p in stats):,} + "
+            f"quarantined {sum(p.rows_quarantined for p in stats):,}")
