@@ -1,0 +1,108 @@
+"""Where ingest's CPU goes, measured piece by piece (printed, never asserted):
+
+``python -m casemix.ingest.costs hash [--values N]``
+    CPU µs a value of DuckDB's ``sha256``, of the keyed HMAC ingest computes in SQL (``hmac_sql``), and of
+    the same HMAC in Python through ``hashlib`` (inner and outer states precomputed and copied).
+``python -m casemix.ingest.costs write WAREHOUSE``
+    CPU seconds of writing the loaded stage rows of an ingested warehouse into an empty table, for
+    column subsets of ``front_page.discharges`` (all, without the keyed hashes, the hashes alone, the
+    non-text columns), as publishing does. The warehouse is opened read-write and the scratch table
+    dropped after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import resource
+import time
+
+import duckdb
+
+from casemix.pseudonymise import hmac_sql
+
+KEY = b"costs-key-0123456789"
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def hash_costs(n: int) -> None:
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE s AS SELECT 'name' || (i * 7919 % 1000003)::varchar || '张三丰' AS v "
+                f"FROM range({n}) t(i)")
+    # count(DISTINCT …) makes DuckDB compute every value; 'baseline' is that overhead alone
+    for label, expr in [("baseline (hash)", "hash(v)"), ("sha256", "sha256(v)"),
+                        ("HMAC-SHA256 in SQL (ingest)", hmac_sql(KEY, "v"))]:
+        t, c = time.perf_counter(), _cpu()
+        con.execute(f"SELECT count(DISTINCT {expr}) FROM s").fetchone()
+        print(f"{label:<32} {time.perf_counter() - t:6.2f} s wall {_cpu() - c:6.2f} s cpu "
+              f"{1e6 * (_cpu() - c) / n:6.2f} µs cpu a value", flush=True)
+    vals = [r[0].encode() for r in con.execute("SELECT v FROM s").fetchall()]
+    block = KEY.ljust(64, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+    ic, oc = inner.copy, outer.copy
+
+    def h(v: bytes) -> str:
+        i = ic()
+        i.update(v)
+        o = oc()
+        o.update(i.digest())
+        return o.hexdigest()
+
+    c = time.process_time()
+    for v in vals:
+        h(v)
+    d = time.process_time() - c
+    print(f"{'HMAC-SHA256 in Python (hashlib)':<32} {'':>13} {d:6.2f} s cpu {1e6 * d / n:6.2f} µs cpu a value")
+
+
+def write_costs(warehouse: str) -> None:
+    from casemix.ingest.stage import fixed_columns, load_column_map
+
+    cols = ["discharge_id", "patient_id", "partition_month", "source_file", "source_file_hash",
+            "source_line"] + [name for _, name, _ in fixed_columns(load_column_map())]
+    con = duckdb.connect(warehouse)
+    con.execute("SET disabled_compression_methods = 'fsst'; SET preserve_insertion_order = false")
+    types = dict(con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                             "WHERE table_schema = 'front_page' AND table_name = 'discharges'").fetchall())
+    hashes = [c for c in cols if c.endswith("_hash") and c != "source_file_hash"] + ["discharge_id", "patient_id"]
+    subsets = [("all columns", cols), ("without the keyed hashes", [c for c in cols if c not in hashes]),
+               ("the keyed hashes alone", hashes),
+               ("the non-text columns", [c for c in cols if types.get(c) != "VARCHAR"])]
+    try:
+        for label, cs in subsets:
+            sel = ", ".join(cs)
+            con.execute(f"CREATE OR REPLACE TABLE main._costs_scratch AS SELECT {sel} "
+                        f"FROM front_page_stage.rows LIMIT 0")
+            con.execute("CHECKPOINT")
+            t, c = time.perf_counter(), _cpu()
+            con.execute(f"INSERT INTO main._costs_scratch SELECT {sel} FROM front_page_stage.rows WHERE ok")
+            con.execute("CHECKPOINT")
+            print(f"{label:<28} {len(cs):4d} columns {time.perf_counter() - t:6.2f} s wall "
+                  f"{_cpu() - c:6.2f} s cpu", flush=True)
+    finally:
+        con.execute("DROP TABLE IF EXISTS main._costs_scratch")
+        con.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="what", required=True)
+    hp = sub.add_parser("hash")
+    hp.add_argument("--values", type=int, default=2_000_000)
+    wp = sub.add_parser("write")
+    wp.add_argument("warehouse")
+    a = ap.parse_args(argv)
+    if a.what == "hash":
+        hash_costs(a.values)
+    else:
+        write_costs(a.warehouse)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
