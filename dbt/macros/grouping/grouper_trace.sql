@@ -37,3 +37,28 @@ case
                end
     end
 {%- endmacro %}
+
+
+{#- The MDC entry trace of one candidate MDC of a case (one home): int_discharges_assigned_to_adrg writes it
+    for the MDCs that were entered but yielded nothing (skipped_trace), int_discharges_grouped for the chosen
+    MDC. Built from integers and the case's codes at the end, for the few MDCs that need it, instead of
+    writing a text for each of the 2 M candidate rows. `m` is an alias of the scheme's mdcs table (mdc_code,
+    mdc_name, entry_rule, sex_restriction); the other arguments are SQL expressions: form_rank (1 the whole
+    principal code is in the table, 2 its dagger part), the case's pdx_code / pdx_dagger_code / age_days /
+    sex_code, and for multi_trauma the region count, names and the minimum. -#}
+{% macro grouper_mdc_trace(m, form_rank, pdx_code, pdx_dagger_code, age_days, sex_code, region_count,
+                           region_names, min_regions) -%}
+case when {{ m }}.entry_rule = 'adrg_rules'
+     then 'MDC' || {{ m }}.mdc_code || ' ' || {{ m }}.mdc_name || '：按 ADRG 规则入组'
+     else {{ grouper_concat([
+            "'MDC' || " ~ m ~ ".mdc_code || ' ' || " ~ m ~ ".mdc_name || '：主要诊断 '",
+            "case when " ~ form_rank ~ " = 1 then " ~ pdx_code ~ " else " ~ pdx_code ~ " || ' 的剑号部分 ' || "
+                ~ pdx_dagger_code ~ " end",
+            "' 在 MDC' || " ~ m ~ ".mdc_code || ' 主诊表'",
+            "case when " ~ m ~ ".entry_rule = 'age_lt_1y' then '，年龄 ' || cast(" ~ age_days ~ " as varchar) || ' 天 < 1 岁' end",
+            "case when " ~ m ~ ".entry_rule = 'multi_trauma' then '，诊断涉及 ' || cast(" ~ region_count ~ " as varchar) || ' 个部位（'"
+                ~ " || " ~ region_names ~ " || '）≥ ' || " ~ grouper_num_text(min_regions) ~ " end",
+            "case when " ~ m ~ ".sex_restriction is not null then '，性别 ' || " ~ sex_code ~ " end",
+        ]) }}
+end
+{%- endmacro %}

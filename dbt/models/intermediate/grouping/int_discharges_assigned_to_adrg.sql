@@ -40,6 +40,7 @@ cases as (
     select
         p.discharge_key,
         p.scheme_version,
+        p.sex_code,
         p.age_days,
         p.birth_weight_g,
         p.vent_hours,
@@ -61,7 +62,8 @@ list_codes as (
 ),
 
 mdcs as (
-    select scheme_version, mdc_code, mdc_name, precedence from {{ source('scheme', 'mdcs') }}
+    select scheme_version, mdc_code, mdc_name, precedence, entry_rule, sex_restriction
+    from {{ source('scheme', 'mdcs') }}
 ),
 
 adrgs as (
@@ -240,7 +242,7 @@ qy as (
         from list_codes
         where adrg_kind = 'non_or' and code_type = 'px'
     ) as n on n.scheme_version = k.scheme_version and n.mdc_code = k.mdc_code and n.code = s.code
-    where k.entry_rule <> 'adrg_rules'
+    where k.is_pdx_in_mdc_table   -- not in an MDC entered by its ADRG rules
       and n.code is null
       {%- if qy_mode == 'principal' %}
       and s.seq = 1
@@ -301,10 +303,11 @@ chosen_adrg as (
         c.*,
         coalesce(a.adrg_code, c.mdc_code || 'QY')                           as adrg_code,
         t.rule_template,
-        -- the chosen MDC is one of the case's candidates: its entry trace, in the same pass
-        k.dx_match                                                          as mdc_dx_match,
-        k.mdc_trace,
-        k.body_region_count
+        -- the chosen MDC is one of the case's candidates: what its entry trace needs, in the same pass
+        k.dx_form_rank                                                      as mdc_form_rank,
+        k.body_region_count,
+        k.region_names,
+        k.min_regions
     from chosen as c
     left join candidates as k
         on k.discharge_key = c.discharge_key and k.scheme_version = c.scheme_version and k.mdc_code = c.mdc_code
@@ -316,23 +319,27 @@ chosen_adrg as (
 ),
 
 -- every candidate MDC against the choice: the ones before the chosen one that were entered by their
--- principal-dx table but yielded nothing (the chosen one's entry trace comes with chosen_adrg)
-candidates_vs_choice as (
-    select
-        k.discharge_key, k.scheme_version, k.precedence, k.entry_rule, k.mdc_trace,
-        c.precedence                                                        as chosen_precedence
+-- principal-dx table but yielded nothing (few); their entry traces are built here (grouper_mdc_trace),
+-- the chosen one's in int_discharges_grouped
+skipped_candidates as (
+    select k.*
     from candidates as k
     left join chosen as c on c.discharge_key = k.discharge_key and c.scheme_version = k.scheme_version
+    where k.is_pdx_in_mdc_table
+      and (c.precedence is null or k.precedence < c.precedence)
 ),
 
 skipped as (
     select
-        discharge_key, scheme_version,
-        {{ grouper_string_agg("mdc_trace || '，但无匹配 ADRG，转下一 MDC'", '；', 'precedence') }} as skipped_trace
-    from candidates_vs_choice
-    where entry_rule <> 'adrg_rules'
-      and (chosen_precedence is null or precedence < chosen_precedence)
-    group by discharge_key, scheme_version
+        k.discharge_key, k.scheme_version,
+        {{ grouper_string_agg(grouper_mdc_trace('m', 'k.dx_form_rank', 'x.pdx_code', 'x.pdx_dagger_code',
+                                                'x.age_days', 'x.sex_code', 'k.body_region_count',
+                                                'k.region_names', 'k.min_regions')
+                              ~ " || '，但无匹配 ADRG，转下一 MDC'", '；', 'k.precedence') }} as skipped_trace
+    from skipped_candidates as k
+    join mdcs as m on m.scheme_version = k.scheme_version and m.mdc_code = k.mdc_code
+    join cases as x on x.discharge_key = k.discharge_key and x.scheme_version = k.scheme_version
+    group by k.discharge_key, k.scheme_version
 ),
 
 -- the code that satisfied each any_* condition of the chosen alternative (few cases), pivoted on cond_no
@@ -372,8 +379,9 @@ assembled as (
         c.file_order,
         case when c.kind_rank <> 2 then c.alt_no end                        as alt_no,
         c.pdx_form_rank,
-        c.mdc_dx_match,
-        c.mdc_trace,
+        c.mdc_form_rank,
+        c.region_names,
+        c.min_regions,
         s.skipped_trace,
         x.pdx_code, x.pdx_dagger_code, x.ppx_code, x.age_days, x.birth_weight_g, x.vent_hours,
         o.first_or_code,
@@ -407,11 +415,14 @@ select
          when kind_rank = 2 then 'qy'
          else 'adrg' end                                                    as assignment,
     case when mdc_code is null then cast(null as varchar)
-         when pdx_form_rank = 2 or mdc_dx_match = 'dagger' then 'dagger'
-         when pdx_form_rank = 1 or mdc_dx_match = 'whole' then 'whole'
+         when pdx_form_rank = 2 or mdc_form_rank = 2 then 'dagger'
+         when pdx_form_rank = 1 or mdc_form_rank = 1 then 'whole'
     end                                                                     as dx_match,
     skipped_trace,
-    mdc_trace,
+    -- the chosen MDC's entry trace is built by int_discharges_grouped (grouper_mdc_trace) from these
+    mdc_form_rank,
+    region_names,
+    min_regions,
     -- the ADRG trace is written once, by int_discharges_grouped (grouper_adrg_trace), from these
     kind_rank,
     pdx_form_rank,

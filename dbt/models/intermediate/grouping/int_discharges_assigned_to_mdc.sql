@@ -10,7 +10,9 @@
       adrg_rules    always a candidate: entered only when one of its ADRGs matches (never QY)
     sex_restriction: the MDC is skipped for the other sex.
     Dagger/asterisk codes: the whole principal code is looked up first; only when no MDC table holds it
-    is the dagger part used (dx_match = 'dagger'). -#}
+    is the dagger part used (dx_form_rank 2; 1 = the whole code; null for an MDC entered by its ADRG rules,
+    is_pdx_in_mdc_table false). No text: the entry trace is grouper_mdc_trace's, built for the MDCs a
+    case's trace shows. -#}
 
 with cases as (
     select
@@ -25,14 +27,8 @@ with cases as (
     where p.is_valid_for_grouping and p.scheme_version is not null
 ),
 
--- the constant parts of the entry traces, once per MDC
 mdcs as (
-    select
-        *,
-        'MDC' || mdc_code || ' ' || mdc_name || '：按 ADRG 规则入组'        as rules_trace,
-        'MDC' || mdc_code || ' ' || mdc_name || '：主要诊断 '               as table_trace_head,
-        ' 在 MDC' || mdc_code || ' 主诊表'                                  as table_trace_tail
-    from {{ source('scheme', 'mdcs') }}
+    select * from {{ source('scheme', 'mdcs') }}
 ),
 
 mdc_dx as (
@@ -105,26 +101,19 @@ min_regions as (
     group by a.scheme_version, a.mdc_code
 ),
 
+-- no trace text here: the few MDC traces a case shows (the chosen MDC, the skipped ones) are built from
+-- these columns by grouper_mdc_trace at the end, instead of a text for each of the 2 M candidate rows
 table_entries as (
     select
         h.discharge_key,
         h.scheme_version,
         h.mdc_code,
         m.precedence,
-        m.entry_rule,
         true                                                               as is_pdx_in_mdc_table,
         coalesce(g.region_count, 0)                                        as body_region_count,
-        case when h.form_rank = 1 then 'whole' else 'dagger' end           as dx_match,
-        {{ grouper_concat([
-            'm.table_trace_head',
-            "case when h.form_rank = 1 then h.matched_code else c.pdx_code || ' 的剑号部分 ' || h.matched_code end",
-            'm.table_trace_tail',
-            "case when m.entry_rule = 'age_lt_1y' then '，年龄 ' || cast(c.age_days as varchar) || ' 天 < 1 岁' end",
-            "case when m.entry_rule = 'multi_trauma' then '，诊断涉及 ' || cast(g.region_count as varchar) || ' 个部位（'"
-                ~ " || g.region_names || '）≥ ' || " ~ grouper_num_text('coalesce(mr.min_regions, 2)') ~ " end",
-            "case when m.sex_restriction is not null then '，性别 ' || c.sex_code end",
-        ]) }}
-                                                                           as mdc_trace
+        h.form_rank                                                        as dx_form_rank,
+        case when m.entry_rule = 'multi_trauma' then g.region_names end    as region_names,
+        case when m.entry_rule = 'multi_trauma' then coalesce(mr.min_regions, 2) end as min_regions
     from pdx_in_table as h
     join cases as c on c.discharge_key = h.discharge_key and c.scheme_version = h.scheme_version
     join mdcs as m on m.scheme_version = h.scheme_version and m.mdc_code = h.mdc_code
@@ -144,11 +133,11 @@ rule_entries as (
         c.scheme_version,
         m.mdc_code,
         m.precedence,
-        m.entry_rule,
         false                                                              as is_pdx_in_mdc_table,
         0                                                                  as body_region_count,
-        cast(null as varchar)                                              as dx_match,
-        m.rules_trace                                                      as mdc_trace
+        cast(null as integer)                                              as dx_form_rank,
+        cast(null as varchar)                                              as region_names,
+        cast(null as integer)                                              as min_regions
     from cases as c
     join mdcs as m on m.scheme_version = c.scheme_version
     where m.entry_rule = 'adrg_rules'

@@ -61,7 +61,11 @@ joined as (
         t.adrg_kind,
         a.dx_match,
         a.skipped_trace,
-        a.mdc_trace,
+        -- the chosen MDC's entry trace (the one home of its text: grouper_mdc_trace)
+        case when a.mdc_code is not null then
+            {{ grouper_mdc_trace('m', 'a.mdc_form_rank', 's.pdx_code', 's.pdx_dagger_code', 's.age_days',
+                                 's.sex_code', 'a.body_region_count', 'a.region_names', 'a.min_regions') }}
+        end                                                                as mdc_trace,
         a.kind_rank, a.pdx_form_rank, t.trace_head, t.rule_template, t.has_other_placeholder,
         a.first_or_code, a.body_region_count, a.qy_seq, a.qy_code,
         a.h1, a.h2, a.h3, a.h4, a.h5, a.h6, a.h7, a.h8,
@@ -75,6 +79,7 @@ joined as (
     left join alternatives as t
         on t.scheme_version = a.scheme_version and t.adrg_code = a.adrg_code and t.alt_no = a.alt_no
     left join drg_options as o on o.scheme_version = a.scheme_version and o.adrg_code = a.adrg_code
+    left join {{ source('scheme', 'mdcs') }} as m on m.scheme_version = a.scheme_version and m.mdc_code = a.mdc_code
 ),
 
 with_drg as (

@@ -7,7 +7,7 @@
     (`code_map_dx_edition`, `code_map_px_edition`); the target edition is the scheme's own
     (scheme_versions.dx_edition / px_edition), so two schemes run side by side each get their map.
     * no source edition set (the default): identity; rows are scheme-independent (scheme_version null).
-      Grain: discharge_key x code_type x seq.
+      Grain: discharge_key x code_type x seq. source_code is null (code is the code as coded).
     * a source edition set: one row set per scheme grouping the discharge. Grain: discharge_key x
       scheme_version x code_type x seq. Identity where the source edition equals the scheme's edition or the
       scheme names none. Otherwise the map version in force on the discharge date (effective_from <= date <
@@ -42,7 +42,9 @@ mapped as (
     select
         discharge_key,
         cast(null as varchar)            as scheme_version,
-        code_type, seq, source_code,
+        code_type, seq,
+        -- the code as coded is `code` itself: not written twice (4.8 M strings, ≈ 0.6 s a million cases)
+        cast(null as varchar)            as source_code,
         source_code                      as code,
         true                             as is_mapped,
         cast(null as varchar)            as map_version
