@@ -50,6 +50,7 @@ class Settings:
     # CASEMIX_INGEST_MEMORY_LIMIT: DuckDB memory_limit while ingest stages and publishes ('' = memory_limit)
     ingest_memory_limit: str = INGEST_MEMORY_LIMIT
     quality_chunk_cases: int | None = None  # CASEMIX_QUALITY_CHUNK_CASES: cases per quality-check group
+    quality_prefetch: bool = True           # CASEMIX_QUALITY_PREFETCH: prepare the next group while GX runs
 
     @property
     def front_page_landing(self) -> Path:
@@ -79,6 +80,7 @@ def settings() -> Settings:
         expectations_dir=root / "expectations",
         ingest_memory_limit=os.environ.get("CASEMIX_INGEST_MEMORY_LIMIT", INGEST_MEMORY_LIMIT).strip(),
         quality_chunk_cases=_chunk_cases(os.environ.get("CASEMIX_QUALITY_CHUNK_CASES")),
+        quality_prefetch=_flag("CASEMIX_QUALITY_PREFETCH", True),
     )
 
 
@@ -90,3 +92,15 @@ def _chunk_cases(v: str | None) -> int | None:
     if v is None or v.strip() == "":
         return QUALITY_CHUNK_CASES
     return None if v.strip().lower() == "all" else int(v)
+
+
+def _flag(var: str, default: bool) -> bool:
+    """An on/off setting: unset or '' = ``default``; 1/true/yes/on or 0/false/no/off (any case)."""
+    v = os.environ.get(var, "").strip().lower()
+    if v == "":
+        return default
+    if v in ("1", "true", "yes", "on"):
+        return True
+    if v in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{var}={os.environ[var]!r}: expected 1/0, true/false, yes/no or on/off")

@@ -99,7 +99,8 @@ def main(argv=None) -> int:
     print(f"cases {n:,}  diagnoses {ndx:,}  procedures {npx:,}  months {len(res.months)}  "
           f"DuckDB threads {threads}, memory_limit {mem}")
     n_sliced = sum(1 for x in res.chunk_slices if x)
-    print(f"month groups {len(res.chunks)} (chunk_cases {chunk if chunk is not None else 'all'}; months per "
+    print(f"month groups {len(res.chunks)} (chunk_cases {chunk if chunk is not None else 'all'}, prefetch "
+          f"{'on' if settings().quality_prefetch else 'off'} (CASEMIX_QUALITY_PREFETCH); months per "
           f"group {sizes}; of them {n_sliced} slices of large months; cases per group max "
           f"{max(res.chunk_cases, default=0):,})")
     if t_load:

@@ -21,6 +21,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from casemix.layout import FEE_ITEMS, FEE_SUB_ITEMS
@@ -148,6 +149,58 @@ def _register(con, name: str, df: pd.DataFrame) -> None:
     con.register(name, df)
 
 
+def _column_from_arrow(col):
+    """One Arrow column as the array ``DuckDBPyRelation.df()`` gives for it (same dtype, same values), or
+    None for a type not handled here. df() semantics: integers and booleans are numpy without NULLs and
+    pandas nullable (Int64, boolean …) with any NULL; DOUBLE float64 (NaN); DATE and TIMESTAMP
+    datetime64[us] (NaT); VARCHAR the default ``str`` dtype (NaN), or object None when every value is
+    NULL (also when there is no row)."""
+    import pyarrow as pa
+
+    t = col.type
+    nulls = col.null_count
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
+        if nulls == len(col):        # every value NULL, or no row
+            return np.full(len(col), None, dtype=object)
+        if pa.types.is_string_view(t):
+            col = col.cast(pa.large_string())
+        return pd.array(col, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+    if pa.types.is_integer(t) or pa.types.is_boolean(t):
+        if not nulls:
+            return col.to_numpy()
+        values = col.fill_null(False if pa.types.is_boolean(t) else 0).to_numpy()
+        mask = col.is_null().to_numpy(zero_copy_only=False)
+        if pa.types.is_boolean(t):
+            return pd.arrays.BooleanArray(values, mask)
+        return pd.arrays.IntegerArray(values, mask)
+    if pa.types.is_floating(t):
+        return col.to_numpy(zero_copy_only=False) if t == pa.float64() else None
+    if pa.types.is_date32(t) or (pa.types.is_timestamp(t) and t.unit == "us" and t.tz is None):
+        return col.cast(pa.timestamp("us")).to_numpy(zero_copy_only=False)
+    return None
+
+
+def fetch_df(con, sql: str) -> pd.DataFrame:
+    """``con.execute(sql).df()``, converted through Arrow: DuckDB builds the Arrow columns without holding
+    Python's GIL, and a text column becomes a pandas ``str`` column over the Arrow buffers, not one Python
+    object per value (in ``df()`` the text columns are most of the conversion, all of it under the GIL —
+    which GX on the main thread waits for while the next group is prepared in the background). The
+    result has the dtypes and values ``df()`` gives (:func:`_column_from_arrow`); a result with a column
+    type not handled there is run again and converted by ``df()``."""
+    tbl = con.execute(sql).to_arrow_table()
+    names, columns = tbl.column_names, tbl.columns
+    del tbl
+    out = {}
+    for i, name in enumerate(names):
+        arr = _column_from_arrow(columns[i])
+        if arr is None:         # not the case for the frames here
+            del columns, out
+            return con.execute(sql).df()
+        columns[i] = None       # each Arrow column released once converted
+        out[name] = arr
+    return pd.DataFrame(out)
+
+
 def missing_structure(con, schema: str = "front_page") -> list[dict]:
     """Structural failures of the source tables: a missing table or a missing column (no month)."""
     out: list[dict] = []
@@ -269,7 +322,7 @@ def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
       FROM {schema}.procedures p LEFT JOIN _qc_px_attr a ON a.code = p.ssjczbm
       WHERE {_where_sql(months, id_range, 'p')}""")
 
-    discharges = con.execute(f"""
+    discharges = fetch_df(con, f"""
       WITH dxa AS (
         SELECT discharge_id,
                bool_or({rx('delivery_dx', 'jbdm')}) AS has_delivery_dx,
@@ -309,9 +362,9 @@ def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
       FROM {schema}.discharges d JOIN _qc_cases c USING (discharge_id)
       LEFT JOIN dxa USING (discharge_id) LEFT JOIN pxa USING (discharge_id)
       WHERE {_where_sql(months, id_range, 'd')}
-      ORDER BY c.case_idx""").df()
+      ORDER BY c.case_idx""")
 
-    diagnoses = con.execute(f"""
+    diagnoses = fetch_df(con, f"""
       SELECT c.case_idx, d.partition_month, d.dx_seq, d.qtzd, d.jbdm, d.rybq, c.xb, c.nl, c.age_days,
         (d.dx_seq > 0 AND d.jbdm IS NOT NULL AND d.jbdm = pd.jbdm) AS is_pdx_repeat,
         (d.dx_seq > 0 AND d.jbdm IS NOT NULL AND row_number() OVER (
@@ -321,16 +374,16 @@ def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
       JOIN _qc_cases c USING (discharge_id)
       LEFT JOIN (SELECT discharge_id, jbdm FROM _qc_dx WHERE dx_seq = 0) pd USING (discharge_id)
       {dx_tab_join}
-      ORDER BY c.case_idx, d.dx_seq""").df()
+      ORDER BY c.case_idx, d.dx_seq""")
 
-    procedures = con.execute(f"""
+    procedures = fetch_df(con, f"""
       SELECT c.case_idx, p.partition_month, p.px_seq, p.ssjczbm, p.ssjczmc, p.ssjczrq, p.ssjb, p.sz,
         p.yz, p.ez, p.qkdj, p.qkyhlb, p.mzfs, p.mzys, c.xb,
         CAST(c.rysj AS DATE) AS rysj_date, CAST(c.cysj AS DATE) AS cysj_date, p.px_attribute,
         {px_tab_cols}
       FROM _qc_px p JOIN _qc_cases c USING (discharge_id)
       {px_tab_join}
-      ORDER BY c.case_idx, p.px_seq""").df()
+      ORDER BY c.case_idx, p.px_seq""")
 
     for t in ("_qc_cases", "_qc_dx", "_qc_px"):
         con.execute(f"DROP TABLE IF EXISTS {t}")

@@ -446,9 +446,82 @@ def plan_chunks(con, counts: dict[dt.date, int], months: list[dt.date], max_case
     return out
 
 
+def _chunk_label(ch: Chunk) -> str:
+    """A chunk's name for messages (also when it has no months)."""
+    return "every month" if not ch.months else ch.tag
+
+
+def _prepare_chunk(con, ch: Chunk, code_table, schema: str, ruleset: RuleSet):
+    """``prepare_frames`` for one chunk, with its wall and CPU seconds (the process's CPU: DuckDB threads
+    included, and with prefetch the main thread's GX work of the same seconds too)."""
+    import time
+
+    t, c = time.perf_counter(), time.process_time()
+    p = prep.prepare_frames(con, None if ch.months is None else list(ch.months), code_table,
+                            schema=schema, expectations_dir=ruleset.directory,
+                            columns=ruleset.columns_by_dataset(), id_range=ch.id_range)
+    return p, time.perf_counter() - t, time.process_time() - c
+
+
+class _Prefetcher:
+    """Prepares chunks one at a time in a background thread, on its own DuckDB cursor (a connection is
+    not used from two threads at once): :meth:`get` waits for chunk ``i`` and then starts chunk ``i + 1``,
+    so at most one chunk is prepared ahead. An error of the background prepare is raised by :meth:`get`,
+    naming the chunk.
+
+    The first chunk is prepared with all of DuckDB's threads (nothing else runs yet); from the second on,
+    while GX runs on the main thread, DuckDB has one thread fewer (at least one), so that GX keeps a core:
+    on 2 cores the 1M-case step took ≈ 27.5 s instead of ≈ 29.2 s with both threads (docs/quality.md).
+    ``threads`` is a setting of the database, not of the cursor; :meth:`close` sets it back."""
+
+    def __init__(self, con, chunks: list[Chunk], *args) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.con, self.chunks, self.args = con, chunks, args
+        self.cur = con.cursor()
+        self.threads = int(self.cur.execute("SELECT current_setting('threads')").fetchone()[0])
+        self.reduced = False
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="casemix-quality-prefetch")
+        self.fut = self.pool.submit(_prepare_chunk, self.cur, chunks[0], *args)
+
+    def get(self, i: int):
+        import time
+
+        t = time.perf_counter()
+        fut, self.fut = self.fut, None
+        try:
+            out = fut.result()
+        except Exception as e:
+            raise RuntimeError(f"quality: preparing chunk {i + 1} of {len(self.chunks)} "
+                               f"({_chunk_label(self.chunks[i])}) failed: {e}") from e
+        wait = time.perf_counter() - t
+        if i + 1 < len(self.chunks):
+            if not self.reduced and self.threads > 1:
+                self.cur.execute(f"SET threads = {self.threads - 1}")
+                self.reduced = True
+            self.fut = self.pool.submit(_prepare_chunk, self.cur, self.chunks[i + 1], *self.args)
+        return (*out, wait)
+
+    def close(self) -> None:
+        """Stop: interrupt a prepare still running (after an error in the main thread), wait, close the
+        cursor, set DuckDB's threads back (on ``con``: the background thread is done by then)."""
+        if self.fut is not None and not self.fut.cancel() and self.fut.running():
+            try:
+                self.cur.interrupt()
+            except Exception:
+                pass
+        self.pool.shutdown(wait=True)
+        try:
+            self.cur.close()
+        except Exception:
+            pass
+        if self.reduced:
+            self.con.execute(f"SET threads = {self.threads}")
+
+
 def check_partitions(con, months: list[dt.date] | None, ruleset: RuleSet | None = None,
                      code_table: CodeTable | None | str = "env", schema: str = "front_page",
-                     chunk_cases: int | None | str = "env") -> QualityResult:
+                     chunk_cases: int | None | str = "env", prefetch: bool | str = "env") -> QualityResult:
     """Prepare the frames of ``months`` from ``con`` and run the rules (the pipeline and the CLI).
 
     Partition by partition: months are prepared and checked in groups of at most ``chunk_cases`` cases
@@ -457,6 +530,15 @@ def check_partitions(con, months: list[dt.date] | None, ruleset: RuleSet | None 
     is cut into slices of discharge_ids (:func:`plan_chunks`), so memory follows the group, neither the
     run nor the largest month. Each group has the fixed GX cost of one validation per rule part; the
     results are merged into exactly those of one pass (the slices' per-month counts are added up).
+
+    ``prefetch`` (``"env"`` = ``CASEMIX_QUALITY_PREFETCH``, default on): with more than one group, the
+    next group's frames are prepared in a background thread (its own cursor of ``con``) while GX checks
+    the current one — at most one group ahead, so the frames of two groups are in memory at once; during
+    that DuckDB runs with one thread fewer (:class:`_Prefetcher`; set back at the end). The results are
+    the same either way. ``timings["prepare"]`` is then the background prepare's wall time
+    (overlapping the rules), ``prepare_wait`` the main thread's wait for the frames; ``prepare_cpu`` and
+    ``rules_cpu`` are process CPU seconds during each, so with prefetch they overlap and their sum is more
+    than the step's CPU.
     """
     import time
 
@@ -467,6 +549,8 @@ def check_partitions(con, months: list[dt.date] | None, ruleset: RuleSet | None 
         code_table = load_code_table()
     if chunk_cases == "env":
         chunk_cases = settings().quality_chunk_cases
+    if prefetch == "env":
+        prefetch = settings().quality_prefetch
     t = time.perf_counter()
     missing = prep.missing_structure(con, schema)
     counts = {} if missing else prep.month_case_counts(con, months, schema)
@@ -479,22 +563,28 @@ def check_partitions(con, months: list[dt.date] | None, ruleset: RuleSet | None 
     t_plan = time.perf_counter() - t
     parts: list[QualityResult] = []
     sizes: list[int] = []
-    for ch in chunks:
-        t, c = time.perf_counter(), time.process_time()
-        p = prep.prepare_frames(con, None if ch.months is None else list(ch.months), code_table,
-                                schema=schema, expectations_dir=ruleset.directory,
-                                columns=ruleset.columns_by_dataset(), id_range=ch.id_range)
-        t_prep, c_prep = time.perf_counter() - t, time.process_time() - c
-        sizes.append(len(p.frames["discharges"]))
-        c = time.process_time()
-        r = run_rules(p.frames, ruleset, p.code_table_version, p.months, p.structural)
-        del p
-        r.timings["prepare"] = t_prep
-        r.timings["prepare_cpu"] = c_prep      # CPU seconds of the process (DuckDB threads included)
-        r.timings["rules_cpu"] = time.process_time() - c
-        if len(chunks) > 1:     # one Data Docs entry per rule and group (month group or month slice)
-            r.gx_results = {f"{k}:{ch.tag}": v for k, v in r.gx_results.items()}
-        parts.append(r)
+    ahead = _Prefetcher(con, chunks, code_table, schema, ruleset) if prefetch and len(chunks) > 1 else None
+    try:
+        for i, ch in enumerate(chunks):
+            if ahead is not None:
+                p, t_prep, c_prep, t_wait = ahead.get(i)
+            else:
+                p, t_prep, c_prep = _prepare_chunk(con, ch, code_table, schema, ruleset)
+            sizes.append(len(p.frames["discharges"]))
+            c = time.process_time()
+            r = run_rules(p.frames, ruleset, p.code_table_version, p.months, p.structural)
+            del p
+            r.timings["prepare"] = t_prep
+            if ahead is not None:
+                r.timings["prepare_wait"] = t_wait
+            r.timings["prepare_cpu"] = c_prep      # CPU seconds of the process (DuckDB threads included)
+            r.timings["rules_cpu"] = time.process_time() - c
+            if len(chunks) > 1:     # one Data Docs entry per rule and group (month group or month slice)
+                r.gx_results = {f"{k}:{ch.tag}": v for k, v in r.gx_results.items()}
+            parts.append(r)
+    finally:
+        if ahead is not None:
+            ahead.close()
     res = _merge(parts, ruleset, code_table.version if code_table else None)
     res.timings["plan"] = t_plan
     res.chunks = [list(p.months) for p in parts]
