@@ -31,6 +31,10 @@ def _path(var: str, default: Path) -> Path:
 # and saves little (1M cases: 62.4 cpu s at 4GB, 64.2 at 1GB; docs/ingest.md), so ingest has its own,
 # smaller limit.
 INGEST_MEMORY_LIMIT = "1GB"
+# The quality step holds two month groups' pandas frames (prefetch); DuckDB's buffer beyond 2 GB only
+# caches table blocks there: at 10M cases the step peaked at 7.25 GB with 4GB and 5.99 GB with 2GB
+# (240.8 -> 272.2 s), at 1M no difference (docs/quality.md).
+QUALITY_MEMORY_LIMIT = "2GB"
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,8 @@ class Settings:
     ingest_memory_limit: str = INGEST_MEMORY_LIMIT
     quality_chunk_cases: int | None = None  # CASEMIX_QUALITY_CHUNK_CASES: cases per quality-check group
     quality_prefetch: bool = True           # CASEMIX_QUALITY_PREFETCH: prepare the next group while GX runs
+    # CASEMIX_QUALITY_MEMORY_LIMIT: DuckDB memory_limit during the quality step ('' = memory_limit)
+    quality_memory_limit: str = QUALITY_MEMORY_LIMIT
 
     @property
     def front_page_landing(self) -> Path:
@@ -81,6 +87,7 @@ def settings() -> Settings:
         ingest_memory_limit=os.environ.get("CASEMIX_INGEST_MEMORY_LIMIT", INGEST_MEMORY_LIMIT).strip(),
         quality_chunk_cases=_chunk_cases(os.environ.get("CASEMIX_QUALITY_CHUNK_CASES")),
         quality_prefetch=_flag("CASEMIX_QUALITY_PREFETCH", True),
+        quality_memory_limit=os.environ.get("CASEMIX_QUALITY_MEMORY_LIMIT", QUALITY_MEMORY_LIMIT).strip(),
     )
 
 

@@ -38,3 +38,22 @@ def connection(path: str | Path | None = None, s: Settings | None = None,
         yield con
     finally:
         con.close()
+
+
+@contextmanager
+def memory_limit_during(con: duckdb.DuckDBPyConnection, limit: str | None,
+                        s: Settings | None = None) -> Iterator[None]:
+    """DuckDB's ``memory_limit`` at ``limit`` for a step (nothing when empty), then back at the configured
+    ``CASEMIX_DUCKDB_MEMORY_LIMIT`` (DuckDB prints the current limit rounded, "3.7 GiB", so the
+    configured text is what is restored). The setting is the database's: every connection of the process
+    to the same file sees it meanwhile. Ingest (``CASEMIX_INGEST_MEMORY_LIMIT``) and the quality step
+    (``CASEMIX_QUALITY_MEMORY_LIMIT``) use it."""
+    if not limit:
+        yield
+        return
+    s = s or _settings()
+    con.execute(f"SET memory_limit = '{limit}'")
+    try:
+        yield
+    finally:
+        con.execute(f"SET memory_limit = '{s.memory_limit}'")

@@ -108,19 +108,16 @@ def _ingest_writes(con: duckdb.DuckDBPyConnection):
     afterwards the compression setting as it was and the memory limit at the configured
     ``CASEMIX_DUCKDB_MEMORY_LIMIT``."""
     from casemix.config import settings
+    from casemix.warehouse import memory_limit_during
 
     prev = {k: con.execute(f"SELECT current_setting('{k}')").fetchone()[0] or ""
             for k in _INGEST_SETTINGS}
     for k, off in _INGEST_SETTINGS.items():
         methods = sorted({m for m in prev[k].split(",") if m} | set(off))
         con.execute(f"SET {k} = {_q(','.join(methods))}")
-    s = settings()
-    if s.ingest_memory_limit:
-        # restored to the configured limit: DuckDB prints the current one rounded ("3.7 GiB")
-        prev["memory_limit"] = s.memory_limit
-        con.execute(f"SET memory_limit = {_q(s.ingest_memory_limit)}")
     try:
-        yield
+        with memory_limit_during(con, settings().ingest_memory_limit):
+            yield
     finally:
         for k, v in prev.items():
             con.execute(f"SET {k} = {_q(v)}")

@@ -97,7 +97,8 @@ def main(argv=None) -> int:
     load1 = os.getloadavg()
     sizes = [len(g) for g in res.chunks]
     print(f"cases {n:,}  diagnoses {ndx:,}  procedures {npx:,}  months {len(res.months)}  "
-          f"DuckDB threads {threads}, memory_limit {mem}")
+          f"DuckDB threads {threads}, memory_limit {mem} "
+          f"({settings().quality_memory_limit or 'the same'} during the step, CASEMIX_QUALITY_MEMORY_LIMIT)")
     n_sliced = sum(1 for x in res.chunk_slices if x)
     print(f"month groups {len(res.chunks)} (chunk_cases {chunk if chunk is not None else 'all'}, prefetch "
           f"{'on' if settings().quality_prefetch else 'off'} (CASEMIX_QUALITY_PREFETCH); months per "

@@ -521,7 +521,24 @@ class _Prefetcher:
 
 def check_partitions(con, months: list[dt.date] | None, ruleset: RuleSet | None = None,
                      code_table: CodeTable | None | str = "env", schema: str = "front_page",
-                     chunk_cases: int | None | str = "env", prefetch: bool | str = "env") -> QualityResult:
+                     chunk_cases: int | None | str = "env", prefetch: bool | str = "env",
+                     memory_limit: str | None = "env") -> QualityResult:
+    """:func:`_check_partitions` with DuckDB's ``memory_limit`` at ``memory_limit`` meanwhile (``"env"`` =
+    ``CASEMIX_QUALITY_MEMORY_LIMIT``, default 2GB; empty or None = leave the configured limit), then set
+    back to ``CASEMIX_DUCKDB_MEMORY_LIMIT``: the step holds pandas frames beside DuckDB, whose buffer only
+    caches table blocks here (10M cases: peak 7.25 GB at 4GB, 5.99 GB at 2GB; docs/quality.md)."""
+    from casemix.config import settings
+    from casemix.warehouse import memory_limit_during
+
+    if memory_limit == "env":
+        memory_limit = settings().quality_memory_limit
+    with memory_limit_during(con, memory_limit):
+        return _check_partitions(con, months, ruleset, code_table, schema, chunk_cases, prefetch)
+
+
+def _check_partitions(con, months: list[dt.date] | None, ruleset: RuleSet | None = None,
+                      code_table: CodeTable | None | str = "env", schema: str = "front_page",
+                      chunk_cases: int | None | str = "env", prefetch: bool | str = "env") -> QualityResult:
     """Prepare the frames of ``months`` from ``con`` and run the rules (the pipeline and the CLI).
 
     Partition by partition: months are prepared and checked in groups of at most ``chunk_cases`` cases
