@@ -52,8 +52,12 @@ def memory_limit_during(con: duckdb.DuckDBPyConnection, limit: str | None,
         yield
         return
     s = s or _settings()
-    con.execute(f"SET memory_limit = '{limit}'")
+
+    def q(v: str) -> str:
+        return "'" + str(v).replace("'", "''") + "'"
+
+    con.execute(f"SET memory_limit = {q(limit)}")
     try:
         yield
     finally:
-        con.execute(f"SET memory_limit = '{s.memory_limit}'")
+        con.execute(f"SET memory_limit = {q(s.memory_limit)}")
