@@ -36,14 +36,14 @@ mdc_dx as (
 ),
 
 whole_hits as (
-    select c.discharge_key, c.scheme_version, m.mdc_code, 1 as form_rank, c.pdx_code as matched_code
+    select c.discharge_key, c.scheme_version, m.mdc_code, 1 as form_rank
     from cases as c
     join mdc_dx as m on m.scheme_version = c.scheme_version and m.dx_code = c.pdx_code
 ),
 
 -- the dagger part only when no MDC table holds the whole code
 dagger_hits as (
-    select c.discharge_key, c.scheme_version, m.mdc_code, 2 as form_rank, c.pdx_dagger_code as matched_code
+    select c.discharge_key, c.scheme_version, m.mdc_code, 2 as form_rank
     from cases as c
     join mdc_dx as m on m.scheme_version = c.scheme_version and m.dx_code = c.pdx_dagger_code
     where c.pdx_dagger_code is not null
