@@ -11,6 +11,11 @@ import duckdb
 from casemix.config import Settings, settings as _settings
 
 
+def sql_literal(v: object) -> str:
+    """``v`` as a SQL string literal (single quotes doubled)."""
+    return "'" + str(v).replace("'", "''") + "'"
+
+
 def connect(path: str | Path | None = None, s: Settings | None = None,
             read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the warehouse (or ``:memory:``) with ``memory_limit``/``temp_directory`` from settings."""
@@ -52,12 +57,8 @@ def memory_limit_during(con: duckdb.DuckDBPyConnection, limit: str | None,
         yield
         return
     s = s or _settings()
-
-    def q(v: str) -> str:
-        return "'" + str(v).replace("'", "''") + "'"
-
-    con.execute(f"SET memory_limit = {q(limit)}")
+    con.execute(f"SET memory_limit = {sql_literal(limit)}")
     try:
         yield
     finally:
-        con.execute(f"SET memory_limit = {q(s.memory_limit)}")
+        con.execute(f"SET memory_limit = {sql_literal(s.memory_limit)}")

@@ -31,6 +31,7 @@ import pyarrow as pa
 
 from casemix.layout import DX_SLOT_FIELDS, PX_SLOT_FIELDS, ColumnMap, load_column_map, resolve_header
 from casemix.pseudonymise import discharge_id_sql, hmac_sql, patient_id_sql
+from casemix.warehouse import sql_literal as _q
 from casemix.ingest.reader import ExtractError, detect_encoding, month_from_name, open_extract
 
 log = logging.getLogger(__name__)
@@ -44,10 +45,6 @@ SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "decimal": "DECIMAL(14,2)", "dat
              "datetime": "TIMESTAMP", "age_days": "INTEGER"}
 # Typed slot fields (everything else in a slot is text).
 PX_SLOT_TYPES = {"SSJCZRQ": "date"}
-
-
-def _q(s: str) -> str:
-    return "'" + str(s).replace("'", "''") + "'"
 
 
 def _typed_expr(t: str, dtype: str) -> str:

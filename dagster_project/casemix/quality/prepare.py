@@ -26,6 +26,7 @@ import pandas as pd
 
 from casemix.layout import FEE_ITEMS, FEE_SUB_ITEMS
 from casemix.quality.codelists import CodeTable, load_code_lists
+from casemix.warehouse import sql_literal as _q
 
 KEYS = ["discharge_id", "partition_month"]
 
@@ -100,10 +101,6 @@ class Prepared:
     months: list[dt.date]
     structural: list[dict] = field(default_factory=list)   # {partition_month, check, detail}
     code_table_version: str | None = None
-
-
-def _q(s: str) -> str:
-    return "'" + str(s).replace("'", "''") + "'"
 
 
 def _months_sql(months: list[dt.date] | None, alias: str = "") -> str:
