@@ -107,6 +107,7 @@ data_weights as (
         o.mean_cost                                                         as overall_mean_cost,
         d.mean_cost / nullif(o.mean_cost, 0)                                as rw_own,
         a.mean_cost / nullif(o.mean_cost, 0)                                as rw_adrg,
+        a.mean_cost                                                         as adrg_mean_cost,
         d.case_count < v.min_cases                                          as is_low_volume,
         case when d.case_count >= v.min_cases then 'own'
              when v.fallback = 'adrg_mean' then 'adrg_mean'
@@ -125,15 +126,21 @@ data_weights as (
 
 data_before_rescale as (
     select *,
-        case weight_basis when 'adrg_mean' then rw_adrg when 'dropped' then null else rw_own end as rw_before
+        case weight_basis when 'adrg_mean' then rw_adrg when 'dropped' then null else rw_own end as rw_before,
+        case weight_basis when 'adrg_mean' then adrg_mean_cost when 'dropped' then null
+             else mean_cost end                                             as mean_cost_before
     from data_weights
 ),
 
+-- Σ n·RW_own / Σ n·RW_before with the overall mean M cancelled: Σ n·m_g / Σ n·m_before. The same
+-- factor, summed over the means rather than over the quotients, so that it does not depend on the order
+-- DuckDB sums the rows in when the means are whole numbers (a float sum of quotients differed in the
+-- last digit between runs)
 rescale_factors as (
     select weight_version, scheme_version,
            case when max({{ case_mix_flag('rescale') }}) = 1
-                then sum(case when rw_before is not null then case_count * rw_own end)
-                     / nullif(sum(case_count * rw_before), 0)
+                then sum(case when rw_before is not null then case_count * mean_cost end)
+                     / nullif(sum(case_count * mean_cost_before), 0)
                 else 1.0 end                                                as rescale_factor
     from data_before_rescale group by weight_version, scheme_version
 ),
