@@ -135,8 +135,7 @@ def load_inputs(con: duckdb.DuckDBPyConnection) -> None:
         SELECT g.discharge_id, d.zzjgdm AS hospital_id, d.partition_month, CAST(d.cysj AS DATE) AS discharge_date,
                g.scheme_version, g.mdc_code, g.adrg_code, NULL::VARCHAR AS adrg_name, NULL::VARCHAR AS adrg_kind,
                g.drg_code, g.severity_level, g.grouping_status, NULL::VARCHAR AS status_reason,
-               NULL::VARCHAR AS dx_match, g.grouping_status = 'grouped' AS is_grouped, g.is_excluded,
-               NULL::VARCHAR AS trace
+               NULL::VARCHAR AS dx_match, g.grouping_status = 'grouped' AS is_grouped, g.is_excluded
         FROM intermediate.int_discharges_grouped g JOIN front_page.discharges d USING (discharge_id)
         WHERE g.is_primary_scheme""")
     layers = ", ".join(f"{c} DECIMAL(18,2)" for c in ("variable_cost_amount", "direct_cost_amount",

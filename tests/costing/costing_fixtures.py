@@ -197,7 +197,7 @@ def mock_upstream(con: duckdb.DuckDBPyConnection, groups: list[tuple], weights: 
         hospital_id VARCHAR, partition_month DATE, discharge_date DATE, scheme_version VARCHAR, mdc_code VARCHAR,
         adrg_code VARCHAR, adrg_name VARCHAR, adrg_kind VARCHAR, drg_code VARCHAR, severity_level VARCHAR,
         grouping_status VARCHAR, status_reason VARCHAR, dx_match VARCHAR, is_grouped BOOLEAN,
-        is_excluded BOOLEAN, trace VARCHAR)""")
+        is_excluded BOOLEAN)""")
     con.executemany("""INSERT INTO marts.fct_discharge_groupings (discharge_id, hospital_id, scheme_version,
         drg_code, grouping_status, is_grouped, is_excluded) VALUES (?, ?, 'T-1', ?, ?, ?, false)""",
                     [(d, h, drg, st, st == "grouped") for d, h, drg, st in groups])

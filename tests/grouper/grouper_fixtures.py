@@ -220,12 +220,20 @@ def build_warehouse(path: Path, cases_csv: Path, scheme_tables) -> Path:
     return path
 
 
+# each result table with the view that writes its trace
+TRACES = {"intermediate.int_discharges_grouped": "intermediate.int_discharge_grouping_traces",
+          "marts.fct_discharge_groupings": "marts.fct_discharge_grouping_traces"}
+
+
 def read_results(wh: Path, table: str = "intermediate.int_discharges_grouped") -> pd.DataFrame:
+    """The grouping results of ``table`` with the case's BAH and the trace (from its trace view)."""
     con = duckdb.connect(str(wh))
     try:
         return con.execute(f"""
-            select d.bah, g.* from {table} as g
+            select d.bah, g.*, t.trace from {table} as g
             join front_page.discharges as d on d.discharge_id = g.discharge_id
+            left join {TRACES[table]} as t
+                on t.discharge_id = g.discharge_id and t.scheme_version is not distinct from g.scheme_version
         """).df()
     finally:
         con.close()
@@ -259,7 +267,7 @@ def grouped_runs(tmp_path_factory) -> dict[str, pd.DataFrame]:
         wh2 = base / mode / wh.name
         shutil.copy(wh, wh2)
         run_grouper_dbt(wh2, {**common, "qy_mode": mode}, work_dir=base / "dbt",
-                        select="int_discharges_assigned_to_adrg+,+fct_discharge_groupings")
+                        select="int_discharges_assigned_to_adrg+,+fct_discharge_groupings int_discharge_grouping_traces")
         out[mode] = read_results(wh2)
     return out
 

@@ -66,7 +66,7 @@ def synthesise(con, n_cases: int, n_hospitals: int, seed: int, year: int = 2024)
                NULL::VARCHAR AS severity_level,
                CASE WHEN h < 95 THEN 'grouped' WHEN h < 97 THEN 'qy' ELSE '0000' END AS grouping_status,
                NULL::VARCHAR AS status_reason, NULL::VARCHAR AS dx_match, h < 95 AS is_grouped,
-               false AS is_excluded, NULL::VARCHAR AS trace
+               false AS is_excluded
         FROM (SELECT *, hash(discharge_id) % 100 AS h, hash(discharge_id || 'g') % 300 AS h2
               FROM front_page.discharges)""")
     # The case-mix discharge fact: RW for costing and payment, plus what the case-mix measures read

@@ -2,7 +2,7 @@
 
 ``group_file`` loads one extract into a temporary DuckDB file with the ingest's own parser
 (``load_extract_to_duckdb``), loads the scheme with ``write_scheme_duckdb``, runs
-``dbt build --select +fct_discharge_groupings`` (models and seeds only) against that file and exports the
+``dbt build --select +fct_discharge_groupings +fct_discharge_grouping_traces`` (models and seeds only) against that file and exports the
 result. The CLI and the pipeline therefore run the very same SQL.
 """
 
@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any, Mapping
 
 QY_MODES = ("off", "principal", "any")
-GROUPER_SELECT = "+fct_discharge_groupings"
+# the grouping mart and the view that writes its trace (dbt selection: the union of the two)
+GROUPER_SELECT = "+fct_discharge_groupings +fct_discharge_grouping_traces"
 # Columns the group CLI needs: the ingest's key fields (ZZJGDM, BAH, ZYCS), the partition date (CYSJ)
 # and the principal diagnosis. Sex, age, weights, LOS, cost and the other slots are read when present;
 # when absent the pre-checks say so (e.g. GRP-001 性别无效).
@@ -100,9 +101,10 @@ def group_file(scheme, input_path: str | Path, output_path: str | Path, qy_mode:
                 from (
                     select d.source_line, d.bah, d.zycs, g.scheme_version, g.mdc_code as mdc,
                            g.adrg_code as adrg, g.drg_code, g.severity_level, g.grouping_status,
-                           g.status_reason, g.dx_match, g.trace
+                           g.status_reason, g.dx_match, t.trace
                     from front_page.discharges as d
                     join marts.fct_discharge_groupings as g on g.discharge_id = d.discharge_id
+                    left join marts.fct_discharge_grouping_traces as t on t.discharge_id = d.discharge_id
                     union all
                     select q.source_line, q.bah, try_cast(q.zycs as bigint), ?, null, null, null, null,
                            'invalid', '记录未能读入: ' || q.field || ' ' || q.reason, null,

@@ -73,8 +73,7 @@ def make_inputs(wh: Path, cases: int, hospitals: int, seed: int) -> None:
         SELECT g.discharge_id, d.zzjgdm AS hospital_id, d.partition_month, CAST(d.cysj AS DATE) AS discharge_date,
                g.scheme_version, g.mdc_code, g.adrg_code, NULL::VARCHAR AS adrg_name, NULL::VARCHAR AS adrg_kind,
                g.drg_code, g.severity_level, g.grouping_status, NULL::VARCHAR AS status_reason,
-               NULL::VARCHAR AS dx_match, g.grouping_status = 'grouped' AS is_grouped, g.is_excluded,
-               NULL::VARCHAR AS trace
+               NULL::VARCHAR AS dx_match, g.grouping_status = 'grouped' AS is_grouped, g.is_excluded
         FROM intermediate.int_discharges_grouped g JOIN front_page.discharges d USING (discharge_id)""")
     finally:
         con.close()

@@ -2,7 +2,8 @@
     or the var scheme_version). Grain: discharge_id. Comparison schemes stay in int_discharges_grouped.
     is_grouped: in a DRG (status grouped); excluded cases keep their reference DRG but are not grouped.
     A view: a filter on int_discharges_grouped, which carries hospital_id, partition_month and
-    discharge_date, so the 1 M-row result with its Chinese trace is written once (docs/grouper.md). -#}
+    discharge_date, so the 1 M-row result is written once (docs/grouper.md). The grouper's trace of each
+    discharge is in fct_discharge_grouping_traces (written on read). -#}
 {{ config(materialized='view') }}
 select
     g.discharge_id,
@@ -20,7 +21,6 @@ select
     g.status_reason,
     g.dx_match,
     g.grouping_status = 'grouped'     as is_grouped,
-    g.is_excluded,
-    g.trace
+    g.is_excluded
 from {{ ref('int_discharges_grouped') }} as g
 where g.is_primary_scheme
