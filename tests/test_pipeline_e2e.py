@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -48,6 +49,23 @@ def pipeline(tmp_path_factory):
                summary=json.loads((tmp / "landing" / "manifest" / "summary.json").read_text()),
                manifest=pd.read_csv(tmp / "landing" / "manifest" / "defects.csv", dtype=str))
     con.close()
+
+
+def test_every_dbt_unit_test_passes_on_the_built_warehouse(pipeline, tmp_path):
+    """The pipeline's dbt build leaves the unit tests out (static fixtures; casemix.defs.dbt); all of them
+    run here, on a copy of the warehouse the pipeline built (same file name: the views name their catalog
+    after it)."""
+    from casemix.dbt_runner import run_dbt
+
+    (tmp_path / "copy").mkdir()
+    wh = tmp_path / "copy" / "wh.duckdb"
+    shutil.copy(pipeline["tmp"] / "wh.duckdb", wh)
+    res = run_dbt(["test", "--select", "test_type:unit"], warehouse=wh, work_dir=tmp_path / "dbt")
+    results = list(res.result.results)
+    expected = json.loads((ROOT / "dbt" / "target" / "manifest.json").read_text())["unit_tests"]
+    assert len(expected) >= 28
+    assert sorted(r.node.unique_id for r in results) == sorted(expected)
+    assert all(str(r.status).lower() == "pass" for r in results), [(r.node.name, r.status) for r in results]
 
 
 def test_every_generated_case_is_loaded_and_counts_add_up(pipeline):
