@@ -146,6 +146,16 @@ def main(argv: list[str] | None = None) -> int:
     for row in con.execute("select grouping_status, count(*) from marts.fct_discharge_groupings "
                            "group by 1 order by 2 desc").fetchall():
         print(f"  {row[0]:<10} {row[1]:>9,}")
+    # the trace is written on read (view fct_discharge_grouping_traces): what reading it costs
+    t0 = time.perf_counter()
+    n, chars = con.execute("select count(*), sum(length(trace)) from marts.fct_discharge_grouping_traces").fetchone()
+    t_all = time.perf_counter() - t0
+    one = con.execute("select discharge_id from marts.fct_discharge_groupings order by discharge_id limit 1").fetchone()
+    t0 = time.perf_counter()
+    con.execute("select trace from marts.fct_discharge_grouping_traces where discharge_id = ?", [one[0]]).fetchone()
+    t_one = time.perf_counter() - t0
+    print(f"reading the traces (a view): all {n:,} ({(chars or 0) / max(n, 1):.0f} characters each) {t_all:.2f} s, "
+          f"one case {t_one:.2f} s")
     con.close()
     return 0
 
