@@ -49,24 +49,24 @@
                            "count(*) - sum(" ~ case_mix_flag('c.is_excluded') ~ ")") }} as double) as qy_0000_share,
     cast(sum({{ case_mix_flag('c.is_grouped_for_cmi') }}) as bigint)                    as cmi_case_count,
     cast(sum({{ case_mix_flag("c.grouping_status = 'grouped' and not c.is_grouped_for_cmi") }}) as bigint) as grouped_unweighted_count,
-    cast(coalesce(sum(case when c.is_grouped_for_cmi then c.rw end), 0) as double)      as total_weight,
-    cast({{ case_mix_ratio('sum(case when c.is_grouped_for_cmi then c.rw end)',
+    cast(coalesce({{ exact_sum('case when c.is_grouped_for_cmi then c.rw end') }}, 0) as double) as total_weight,
+    cast({{ case_mix_ratio(exact_sum('case when c.is_grouped_for_cmi then c.rw end'),
                            'sum(' ~ case_mix_flag('c.is_grouped_for_cmi') ~ ')') }} as double) as cmi,
     cast(count(distinct case when c.grouping_status = 'grouped' then c.drg_code end) as bigint) as drg_count,
     cast(count(distinct case when c.grouping_status = 'grouped' then c.mdc_code end) as bigint) as mdc_count,
-    cast(avg(cast(c.los_days as double)) as double)                                     as avg_los_days,
-    cast(avg(cast(c.total_cost_amount as double)) as double)                            as avg_cost_amount,
+    cast({{ exact_avg('c.los_days') }} as double)                                       as avg_los_days,
+    cast({{ exact_avg('c.total_cost_amount') }} as double)                              as avg_cost_amount,
     cast(sum({{ case_mix_flag(eff_cost) }}) as bigint)                                  as efficiency_case_count,
     cast(case when max(p.efficiency_method) = 'ratio_of_sums'
-              then {{ case_mix_ratio('sum(case when ' ~ eff_cost ~ ' then c.total_cost_amount end)',
-                                     'sum(case when ' ~ eff_cost ~ ' then c.benchmark_mean_cost_amount end)') }}
-              else {{ case_mix_ratio('sum(case when ' ~ eff_cost ~ ' then cast(c.total_cost_amount as double) / c.benchmark_mean_cost_amount end)',
+              then {{ case_mix_ratio(exact_sum('case when ' ~ eff_cost ~ ' then c.total_cost_amount end'),
+                                     exact_sum('case when ' ~ eff_cost ~ ' then c.benchmark_mean_cost_amount end')) }}
+              else {{ case_mix_ratio(exact_sum('case when ' ~ eff_cost ~ ' then cast(c.total_cost_amount as double) / c.benchmark_mean_cost_amount end'),
                                      'sum(' ~ case_mix_flag(eff_cost) ~ ')') }}
          end as double)                                                                 as cost_efficiency_index,
     cast(case when max(p.efficiency_method) = 'ratio_of_sums'
-              then {{ case_mix_ratio('sum(case when ' ~ eff_los ~ ' then c.los_days end)',
-                                     'sum(case when ' ~ eff_los ~ ' then c.benchmark_mean_los_days end)') }}
-              else {{ case_mix_ratio('sum(case when ' ~ eff_los ~ ' then cast(c.los_days as double) / c.benchmark_mean_los_days end)',
+              then {{ case_mix_ratio(exact_sum('case when ' ~ eff_los ~ ' then c.los_days end'),
+                                     exact_sum('case when ' ~ eff_los ~ ' then c.benchmark_mean_los_days end')) }}
+              else {{ case_mix_ratio(exact_sum('case when ' ~ eff_los ~ ' then cast(c.los_days as double) / c.benchmark_mean_los_days end'),
                                      'sum(' ~ case_mix_flag(eff_los) ~ ')') }}
          end as double)                                                                 as time_efficiency_index,
     cast(max(p.efficiency_method) as {{ dbt.type_string() }})                           as efficiency_method,

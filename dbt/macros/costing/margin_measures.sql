@@ -8,7 +8,7 @@
     Not to be confused with the cost efficiency index (费用消耗指数, fct_efficiency_quadrants). -#}
 {% macro margin_measures() -%}
     cast(count(*) as bigint)                                    as case_count,
-    cast(sum(rw) as double)                                     as rw_sum,
+    cast({{ exact_sum('rw') }} as double)                       as rw_sum,
     cast(sum(case when rw > 0 then 1 else 0 end) as bigint)     as weighted_case_count,
     cast(sum(revenue_amount) as decimal(18,2))                  as revenue_amount,
     cast(sum(variable_cost_amount) as decimal(18,2))            as variable_cost_amount,
@@ -22,13 +22,13 @@
     cast({{ safe_ratio('sum(revenue_amount) - sum(' ~ layer ~ '_cost_amount)', 'sum(revenue_amount)') }} as double) as {{ margin }}_rate,
     {%- endfor %}
     {%- for layer in costing_layers() %}
-    cast({{ safe_ratio('sum(case when rw > 0 then ' ~ layer ~ '_cost_amount end)', 'sum(case when rw > 0 then rw end)') }} as double) as cost_per_rw_{{ layer }},
-    cast(avg(case when rw > 0 then cast({{ layer }}_cost_amount as double) / rw end) as double) as cmi_cost_index_{{ layer }},
+    cast({{ safe_ratio('sum(case when rw > 0 then ' ~ layer ~ '_cost_amount end)', exact_sum('case when rw > 0 then rw end')) }} as double) as cost_per_rw_{{ layer }},
+    cast({{ exact_avg('case when rw > 0 then cast(' ~ layer ~ '_cost_amount as double) / rw end') }} as double) as cmi_cost_index_{{ layer }},
     {%- endfor %}
-    cast(avg(case when rw > 0 then cast(revenue_amount as double) / rw end) as double) as cmi_revenue_index,
+    cast({{ exact_avg('case when rw > 0 then cast(revenue_amount as double) / rw end') }} as double) as cmi_revenue_index,
     {%- for layer in costing_layers() %}
-    cast(1 - avg(case when rw > 0 then cast({{ layer }}_cost_amount as double) / rw end)
-           / nullif(avg(case when rw > 0 then cast(revenue_amount as double) / rw end), 0) as double) as cmi_margin_index_{{ layer }},
+    cast(1 - {{ exact_avg('case when rw > 0 then cast(' ~ layer ~ '_cost_amount as double) / rw end') }}
+           / nullif({{ exact_avg('case when rw > 0 then cast(revenue_amount as double) / rw end') }}, 0) as double) as cmi_margin_index_{{ layer }},
     {%- endfor %}
     cast('simulated from the front page (payment groups on the settlement list)' as {{ dbt.type_string() }}) as data_basis
 {%- endmacro %}

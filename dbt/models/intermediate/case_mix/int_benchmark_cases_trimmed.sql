@@ -95,8 +95,8 @@ log_stats as (
     select
         weight_version, scheme_version, drg_code, period_bucket,
         max(sd_k)                                                               as sd_k,
-        avg(ln(cost_basis_amount))                                              as ln_mean,
-        stddev_samp(ln(cost_basis_amount))                                      as ln_sd
+        {{ exact_avg('ln(cost_basis_amount)') }}                                as ln_mean,
+        {{ exact_stddev_samp('ln(cost_basis_amount)') }}                        as ln_sd
     from in_buckets
     where cost_basis_amount > 0 and trimming = 'log_sd'
     group by weight_version, scheme_version, drg_code, period_bucket

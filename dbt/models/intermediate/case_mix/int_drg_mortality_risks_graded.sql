@@ -31,7 +31,7 @@ rated as (
 
 spread as (
     select weight_version, scheme_version,
-           avg(ln_mortality) as ln_mean, stddev_samp(ln_mortality) as ln_sd, count(ln_mortality) as drgs_with_deaths
+           {{ exact_avg('ln_mortality') }} as ln_mean, {{ exact_stddev_samp('ln_mortality') }} as ln_sd, count(ln_mortality) as drgs_with_deaths
     from rated group by weight_version, scheme_version
 ),
 

@@ -41,44 +41,44 @@ kept as (
 
 drg_buckets as (
     select weight_version, scheme_version, drg_code, period_bucket, max(bucket_weight) as bucket_weight,
-           count(*) as n, avg(cost_basis_amount) as mean_cost
+           count(*) as n, {{ exact_avg('cost_basis_amount') }} as mean_cost
     from kept group by weight_version, scheme_version, drg_code, period_bucket
 ),
 
 adrg_buckets as (
     select weight_version, scheme_version, adrg_code, period_bucket, max(bucket_weight) as bucket_weight,
-           avg(cost_basis_amount) as mean_cost
+           {{ exact_avg('cost_basis_amount') }} as mean_cost
     from kept group by weight_version, scheme_version, adrg_code, period_bucket
 ),
 
 all_buckets as (
     select weight_version, scheme_version, period_bucket, max(bucket_weight) as bucket_weight,
-           avg(cost_basis_amount) as mean_cost
+           {{ exact_avg('cost_basis_amount') }} as mean_cost
     from kept group by weight_version, scheme_version, period_bucket
 ),
 
 drg_means as (
     select b.weight_version, b.scheme_version, b.drg_code,
            sum(b.n) as case_count,
-           sum(b.bucket_weight * b.mean_cost) / sum(b.bucket_weight) as mean_cost
+           {{ exact_sum('b.bucket_weight * b.mean_cost') }} / {{ exact_sum('b.bucket_weight') }} as mean_cost
     from drg_buckets as b group by b.weight_version, b.scheme_version, b.drg_code
 ),
 
 drg_spread as (
     select weight_version, scheme_version, drg_code, max(adrg_code) as adrg_code,
-           stddev_samp(cost_basis_amount) / nullif(avg(cost_basis_amount), 0) as cost_cv
+           {{ exact_stddev_samp('cost_basis_amount') }} / nullif({{ exact_avg('cost_basis_amount') }}, 0) as cost_cv
     from kept group by weight_version, scheme_version, drg_code
 ),
 
 adrg_means as (
     select weight_version, scheme_version, adrg_code,
-           sum(bucket_weight * mean_cost) / sum(bucket_weight) as mean_cost
+           {{ exact_sum('bucket_weight * mean_cost') }} / {{ exact_sum('bucket_weight') }} as mean_cost
     from adrg_buckets group by weight_version, scheme_version, adrg_code
 ),
 
 overall as (
     select weight_version, scheme_version,
-           sum(bucket_weight * mean_cost) / sum(bucket_weight) as mean_cost
+           {{ exact_sum('bucket_weight * mean_cost') }} / {{ exact_sum('bucket_weight') }} as mean_cost
     from all_buckets group by weight_version, scheme_version
 ),
 
@@ -87,8 +87,8 @@ population as (
            max(adrg_code)                                                   as adrg_code,
            count(*)                                                         as benchmark_case_count,
            sum({{ case_mix_flag('not is_kept') }})                          as trimmed_case_count,
-           avg(total_cost_amount)                                           as benchmark_mean_cost,
-           avg(los_days)                                                    as benchmark_mean_los,
+           {{ exact_avg('total_cost_amount') }}                             as benchmark_mean_cost,
+           {{ exact_avg('los_days') }}                                      as benchmark_mean_los,
            sum(death_count)                                                 as benchmark_death_count
     from cases group by weight_version, scheme_version, drg_code
 ),
@@ -132,15 +132,14 @@ data_before_rescale as (
     from data_weights
 ),
 
--- Σ n·RW_own / Σ n·RW_before with the overall mean M cancelled: Σ n·m_g / Σ n·m_before. The same
--- factor, summed over the means rather than over the quotients, so that it does not depend on the order
--- DuckDB sums the rows in when the means are whole numbers (a float sum of quotients differed in the
--- last digit between runs)
+-- Σ n·RW_own / Σ n·RW_before with the overall mean M cancelled: Σ n·m_g / Σ n·m_before (the same
+-- factor, one division fewer). Every float aggregate of this model is an exact_* macro, so the weights do
+-- not depend on the order the engine adds the rows in (a float sum differed in the last digit between runs)
 rescale_factors as (
     select weight_version, scheme_version,
            case when max({{ case_mix_flag('rescale') }}) = 1
-                then sum(case when rw_before is not null then case_count * mean_cost end)
-                     / nullif(sum(case_count * mean_cost_before), 0)
+                then {{ exact_sum('case when rw_before is not null then case_count * mean_cost end') }}
+                     / nullif({{ exact_sum('case_count * mean_cost_before') }}, 0)
                 else 1.0 end                                                as rescale_factor
     from data_before_rescale group by weight_version, scheme_version
 ),

@@ -90,8 +90,8 @@ select
     cast(driver as {{ dbt.type_string() }})                     as driver,
     cast(driver_source as {{ dbt.type_string() }})              as driver_source,
     cast(quantity as double)                                    as quantity,
-    cast(quantity / sum(quantity) over (
-        partition by hospital_id, cost_month, source_cost_center_code) as double) as share,
+    cast(quantity / {{ exact_sum_over('quantity', 'partition by hospital_id, cost_month, source_cost_center_code') }}
+         as double) as share,
     cast(row_number() over (
         partition by hospital_id, cost_month, source_cost_center_code
         order by quantity desc, target_cost_center_code) as integer)       as share_rank

@@ -54,7 +54,7 @@ pooled as (
 ),
 variable as (
     select hospital_id, cost_month, cost_center_code,
-           sum(variable_cost_amount) as variable_cost_amount, count(*) as case_count
+           {{ exact_sum('variable_cost_amount') }} as variable_cost_amount, count(*) as case_count
     from {{ ref('int_discharges_prepared_for_costing') }}
     where cost_center_code is not null
     group by hospital_id, cost_month, cost_center_code

@@ -18,7 +18,7 @@ drv as (
     group by cost_month
 ),
 dept_totals as (
-    select hospital_id, cost_month, cost_center_code, sum(bed_days) as bed_days, count(*) as cases
+    select hospital_id, cost_month, cost_center_code, {{ exact_sum('bed_days') }} as bed_days, count(*) as cases
     from cases group by hospital_id, cost_month, cost_center_code
 ),
 charges as (
@@ -28,7 +28,7 @@ charges as (
     join cases as c on c.discharge_id = ch.discharge_id
 ),
 kind_totals as (
-    select hospital_id, cost_month, cost_center_code, service_kind, sum(charge) as charge
+    select hospital_id, cost_month, cost_center_code, service_kind, {{ exact_sum('charge') }} as charge
     from charges group by hospital_id, cost_month, cost_center_code, service_kind
 ),
 ccr_units as (

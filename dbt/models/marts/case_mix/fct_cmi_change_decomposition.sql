@@ -51,11 +51,12 @@ cases as (
 
 unit_adrgs_by_month as (
     select 'hospital' as unit_level, hospital_id, '' as discharge_dept_code, discharge_month, adrg_code,
-           count(*) as n, sum(rw) as rw_sum, sum(cost) as cost_sum, sum(los_days) as los_sum
+           count(*) as n, {{ exact_sum('rw') }} as rw_sum, {{ exact_sum('cost') }} as cost_sum,
+           {{ exact_sum('los_days') }} as los_sum
     from cases group by hospital_id, discharge_month, adrg_code
     union all
     select 'department', hospital_id, coalesce(discharge_dept_code, ''), discharge_month, adrg_code,
-           count(*), sum(rw), sum(cost), sum(los_days)
+           count(*), {{ exact_sum('rw') }}, {{ exact_sum('cost') }}, {{ exact_sum('los_days') }}
     from cases group by hospital_id, coalesce(discharge_dept_code, ''), discharge_month, adrg_code
 ),
 
@@ -67,7 +68,8 @@ unit_adrgs as (
 
 unit_months as (
     select unit_level, hospital_id, discharge_dept_code, discharge_month,
-           sum(n) as n, sum(rw_sum) as rw_sum, sum(cost_sum) as cost_sum, sum(los_sum) as los_sum,
+           sum(n) as n, {{ exact_sum('rw_sum') }} as rw_sum, {{ exact_sum('cost_sum') }} as cost_sum,
+           {{ exact_sum('los_sum') }} as los_sum,
            count(*) as adrg_n
     from unit_adrgs group by unit_level, hospital_id, discharge_dept_code, discharge_month
 ),
@@ -123,9 +125,9 @@ adrg_pairs as (
 sums as (
     select unit_level, hospital_id, discharge_dept_code, discharge_month, comparison,
            sum(case when w1 is not null then 1 else 0 end)                  as adrg_both_n,
-           sum(n2 * coalesce(w1, w2))                                        as x_rw,
-           sum(n2 * coalesce(c1, c2))                                        as x_cost,
-           sum(n2 * coalesce(l1, l2))                                        as x_los
+           {{ exact_sum('n2 * coalesce(w1, w2)') }}                          as x_rw,
+           {{ exact_sum('n2 * coalesce(c1, c2)') }}                          as x_cost,
+           {{ exact_sum('n2 * coalesce(l1, l2)') }}                          as x_los
     from adrg_pairs
     group by unit_level, hospital_id, discharge_dept_code, discharge_month, comparison
 ),

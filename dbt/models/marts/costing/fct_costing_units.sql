@@ -10,8 +10,8 @@ with u as (
 a as (
     select hospital_id, cost_month, cost_center_code, costing_method, unit_kind,
         count(*) as case_count,
-        sum(driver_quantity) as driver_quantity,
-        sum(direct_share_amount + medical_business_share_amount + full_share_amount + fiscal_share_amount) as absorbed,
+        {{ exact_sum('driver_quantity') }} as driver_quantity,
+        {{ exact_sum('direct_share_amount + medical_business_share_amount + full_share_amount + fiscal_share_amount') }} as absorbed,
         max(case when used_fallback_driver then 1 else 0 end) as used_fallback_driver
     from {{ ref('int_discharge_costs_allocated_to_units') }}
     group by hospital_id, cost_month, cost_center_code, costing_method, unit_kind

@@ -16,10 +16,10 @@ methods as (
 ),
 shares as (
     select discharge_id, costing_method,
-        sum(direct_share_amount) as direct_share,
-        sum(medical_business_share_amount) as medical_business_share,
-        sum(full_share_amount) as full_share,
-        sum(fiscal_share_amount) as fiscal_share,
+        {{ exact_sum('direct_share_amount') }} as direct_share,
+        {{ exact_sum('medical_business_share_amount') }} as medical_business_share,
+        {{ exact_sum('full_share_amount') }} as full_share,
+        {{ exact_sum('fiscal_share_amount') }} as fiscal_share,
         max(case when used_fallback_driver then 1 else 0 end) as used_fallback_driver
     from {{ ref('int_discharge_costs_allocated_to_units') }}
     group by discharge_id, costing_method

@@ -26,16 +26,16 @@ cases as (
     where r.grouping_status = 'grouped' and r.rw is not null
 ),
 cmi as (
-    select hospital_id, sum(rw) / count(*) as hospital_cmi from cases group by hospital_id
+    select hospital_id, {{ exact_sum('rw') }} / count(*) as hospital_cmi from cases group by hospital_id
 ),
 units as (
     select 'hospital' as level, hospital_id, '' as discharge_dept_code, scheme_version, drg_code,
-           min(layer) as layer, min(x_line_mode) as x_line_mode, count(*) as case_count, avg(rw) as rw,
+           min(layer) as layer, min(x_line_mode) as x_line_mode, count(*) as case_count, {{ exact_avg('rw') }} as rw,
            sum(revenue_amount) as revenue_amount, sum(layer_cost_amount) as layer_cost_amount
     from cases group by hospital_id, scheme_version, drg_code
     union all
     select 'department', hospital_id, discharge_dept_code, scheme_version, drg_code,
-           min(layer), min(x_line_mode), count(*), avg(rw), sum(revenue_amount), sum(layer_cost_amount)
+           min(layer), min(x_line_mode), count(*), {{ exact_avg('rw') }}, sum(revenue_amount), sum(layer_cost_amount)
     from cases group by hospital_id, discharge_dept_code, scheme_version, drg_code
 ),
 placed as (

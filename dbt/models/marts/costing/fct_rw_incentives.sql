@@ -34,10 +34,10 @@ select
     cast(min(costing_method) as {{ dbt.type_string() }})    as costing_method,
     cast(count(*) as bigint)                                as case_count,
     cast(sum(case when quadrant_class is not null then 1 else 0 end) as bigint) as classified_case_count,
-    cast(sum(case when quadrant_class is not null then rw end) as double)       as rw_sum,
-    cast(sum(rw * incentive_coefficient) as double)         as incentive_rw,
+    cast({{ exact_sum('case when quadrant_class is not null then rw end') }} as double) as rw_sum,
+    cast({{ exact_sum('rw * incentive_coefficient') }} as double) as incentive_rw,
     {%- for cls in ['优势', '重点', '基础', '劣势'] %}
-    cast(sum(case when quadrant_class = '{{ cls }}' then rw end) as double) as rw_{{ ['advantage', 'key', 'basic', 'weak'][loop.index0] }},
+    cast({{ exact_sum("case when quadrant_class = '" ~ cls ~ "' then rw end") }} as double) as rw_{{ ['advantage', 'key', 'basic', 'weak'][loop.index0] }},
     {%- endfor %}
     cast('simulated from the front page (payment groups on the settlement list)' as {{ dbt.type_string() }}) as data_basis
 from classed

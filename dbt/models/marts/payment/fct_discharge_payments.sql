@@ -72,15 +72,15 @@ base as (
     {%- endif %}
 ),
 drg_means as (
-    select parameter_version, scheme_version, drg_code, avg(charge) as drg_mean_charge
+    select parameter_version, scheme_version, drg_code, {{ exact_avg('charge') }} as drg_mean_charge
     from base where is_drg_paid group by parameter_version, scheme_version, drg_code
 ),
 hospital_drg_means as (
-    select parameter_version, hospital_id, scheme_version, drg_code, avg(charge) as hospital_drg_mean_charge
+    select parameter_version, hospital_id, scheme_version, drg_code, {{ exact_avg('charge') }} as hospital_drg_mean_charge
     from base where is_drg_paid group by parameter_version, hospital_id, scheme_version, drg_code
 ),
 regional_means as (
-    select parameter_version, avg(charge) as regional_mean_charge from base group by parameter_version
+    select parameter_version, {{ exact_avg('charge') }} as regional_mean_charge from base group by parameter_version
 ),
 stats as (
     select b.*, m.drg_mean_charge, h.hospital_drg_mean_charge, r.regional_mean_charge
@@ -145,7 +145,7 @@ points as (
 valued as (
     select *,
         case when point_value_mode = 'budget'
-             then fund_budget_amount / nullif(sum(case_points) over (partition by parameter_version), 0)
+             then fund_budget_amount / nullif({{ exact_sum_over('case_points', 'partition by parameter_version') }}, 0)
              else point_value_fixed end as point_value,
         case when payment_system = 'rate'
              then case when payment_case_class in ('normal', 'high', 'low')
