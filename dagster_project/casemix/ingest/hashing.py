@@ -1,0 +1,140 @@
+"""Keyed hashes of the identifier columns, computed on each batch in Python before DuckDB scans it.
+
+DuckDB computes HMAC-SHA256 with its own software SHA-256 (four blocks a value, ≈ 1.2 µs of CPU);
+``hashlib`` (OpenSSL) with the keyed inner and outer states copied costs about half
+(``casemix.pseudonymise.hmac_hexer``), and a value already hashed for the same file is looked up
+instead (names and addresses repeat; 现住址 = 户口地址 = 联系人地址 and 电话 = 单位电话 within a record).
+The batch DuckDB sees then holds ``<code>_hash`` (and ``patient_id``) instead of the clear identifier
+columns: the clear values never reach DuckDB at all.
+
+The value hashed is exactly what the SQL of staging would hash: the field cleaned as ``stage._clean``
+does (``trim`` only when it starts or ends with a space, empty → NULL), ``'-'`` → NULL; ``patient_id``
+= the first 32 hex digits of HMAC(key, ``trim(ZZJGDM) | trim(BAH)``) as ``pseudonymise.patient_id_sql``.
+DuckDB's ``trim`` strips the Unicode space separators (category Zs) from both ends, ``TRIM_CHARS``
+(tested against DuckDB).
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from casemix.pseudonymise import DISCHARGE_ID_HEX, SEP, hmac_hexer, hmac_states
+
+TRIM_CHARS = ("\u0020\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+              "\u202f\u205f\u3000")
+
+# Hashes are looked up in a cache of the file's values already hashed, and kept there for the columns
+# whose values repeat (at least REPEATS of the first SAMPLE records' values occur more than once: names,
+# addresses); the others' values (ID numbers, phones) are only deduplicated within their batch. The
+# cache is emptied when it holds CACHE_MAX values.
+SAMPLE = 20_000
+REPEATS = 0.05
+CACHE_MAX = 300_000
+
+
+def clean(v: str | None) -> str | None:
+    """Python twin of ``stage._clean``: trimmed only when it starts or ends with a space, '' → None."""
+    if v is None:
+        return None
+    if v[:1] == " " or v[-1:] == " ":
+        v = v.strip(TRIM_CHARS)
+    return v or None
+
+
+class BatchHasher:
+    """Turns the reader's string batches (``c0 … cN``, ``_line``) into batches without the identifier
+    columns, with ``<code>_hash`` for each identifier the header has and ``patient_id`` when it has
+    both ZZJGDM and BAH. Each batch's identifier values are deduplicated by Arrow (one
+    ``dictionary_encode`` over the columns of a group) and only the distinct ones go through Python."""
+
+    def __init__(self, key: bytes, ncols: int, identifiers: dict[str, int],
+                 zzjgdm: int | None, bah: int | None):
+        self._h = hmac_hexer(key)
+        self._inner, self._outer = hmac_states(key)
+        self._ids = list(identifiers.items())               # (hash column name, source column)
+        drop = set(identifiers.values())
+        self._keep = [i for i in range(ncols) if i not in drop]
+        self._pid = (zzjgdm, bah) if zzjgdm is not None and bah is not None else None
+        names = [f"c{i}" for i in self._keep] + [n for n, _ in self._ids]
+        if self._pid:
+            names.append("patient_id")
+        self.schema = pa.schema([(n, pa.string()) for n in names] + [("_line", pa.int64())])
+        self._cache: dict[str, str | None] = {}
+        self._sample: list[list[pa.Array]] | None = [[] for _ in self._ids]
+        self._sampled = 0
+        self._repeating = [True] * len(self._ids)
+
+    def __call__(self, batch: pa.RecordBatch) -> pa.RecordBatch:
+        n = batch.num_rows
+        src = [batch.column(i) for _, i in self._ids]
+        hashed: list[pa.Array | None] = [None] * len(src)
+        for keep in (True, False):
+            group = [j for j in range(len(src)) if self._repeating[j] == keep]
+            if group:
+                out = self._hash_distinct(pa.concat_arrays([src[j] for j in group]), keep)
+                for k, j in enumerate(group):
+                    hashed[j] = out.slice(k * n, n)
+        if self._sample is not None:
+            self._learn(src, n)
+        cols = [batch.column(i) for i in self._keep] + hashed
+        if self._pid:
+            cols.append(pa.array(self._patient_ids(batch), pa.string()))
+        cols.append(batch.column(batch.num_columns - 1))
+        return pa.RecordBatch.from_arrays(cols, schema=self.schema)
+
+    def _hash_distinct(self, values: pa.Array, keep: bool) -> pa.Array:
+        enc = pc.dictionary_encode(values)
+        inner, outer = self._inner, self._outer
+        cache = self._cache
+        out = []
+        app = out.append
+        for v in enc.dictionary.to_pylist():
+            r = cache.get(v, _MISSING)
+            if r is _MISSING:
+                c = clean(v)
+                if c is None or c == "-":
+                    r = None
+                else:  # hmac_hexer's function, inlined: this loop runs for every distinct value
+                    i = inner()
+                    i.update(c.encode("utf-8"))
+                    o = outer()
+                    o.update(i.digest())
+                    r = o.hexdigest()
+                if keep:
+                    cache[v] = r
+            app(r)
+        if len(cache) > CACHE_MAX:
+            cache.clear()
+        return pa.array(out, pa.string()).take(enc.indices)
+
+    def _learn(self, src: list[pa.Array], n: int) -> None:
+        """Over the first SAMPLE records: which columns' values repeat (kept in the cache)."""
+        for j, a in enumerate(src):
+            self._sample[j].append(a)
+        self._sampled += n
+        if self._sampled < SAMPLE:
+            return
+        for j, arrays in enumerate(self._sample):
+            a = pa.concat_arrays(arrays)
+            present = len(a) - a.null_count
+            self._repeating[j] = present > 0 and pc.count_distinct(a).as_py() <= (1 - REPEATS) * present
+        self._sample = None
+
+    def _patient_ids(self, batch: pa.RecordBatch) -> list:
+        h = self._h
+        zz, bah = (batch.column(i).to_pylist() for i in self._pid)
+        out = []
+        app = out.append
+        for z, b in zip(zz, bah):
+            z, b = clean(z), clean(b)
+            app(None if z is None or b is None else
+                h(z.strip(TRIM_CHARS) + SEP + b.strip(TRIM_CHARS))[:DISCHARGE_ID_HEX])
+        return out
+
+
+_MISSING = object()
+
+
+def hashed_reader(reader: pa.RecordBatchReader, hasher: BatchHasher) -> pa.RecordBatchReader:
+    return pa.RecordBatchReader.from_batches(hasher.schema, (hasher(b) for b in reader))

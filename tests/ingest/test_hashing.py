@@ -1,0 +1,104 @@
+"""The identifiers' keyed hashes computed on the batches (casemix.ingest.hashing) are exactly the SQL
+definition of staging (clean the field, '-' → NULL, HMAC-SHA256 as hmac_sql), and the reader thread
+of staging (stage._prefetched) ends with the statement, passes errors on, and DuckDB's thread count
+is set back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+import casemix.ingest.hashing as hashing
+from casemix.ingest.hashing import TRIM_CHARS, BatchHasher, hashed_reader
+from casemix.ingest.stage import _clean, _prefetched, ensure_schema, stage_file
+from casemix.pseudonymise import hmac_hex, hmac_hexer, hmac_sql, patient_id_sql
+
+KEY = b"test-key-0123456789"
+VALUES = ["张三", "a", " a", "a ", " a ", "\u3000a ", " \u3000a\u3000 ", "\u3000a", "\ta ", "a\t",
+          "-", " - ", "--", "", "  ", "\u3000", None, "江苏省南京市鼓楼区东风路269号江苏省南京市鼓楼区东风路269号",
+          "110101198001011234", "15196056861", "张三"]
+
+
+def test_trim_chars_are_what_duckdb_trim_strips():
+    stripped = duckdb.sql(
+        "SELECT list(i ORDER BY i) FROM range(1, 1114112) t(i) WHERE (i < 55296 OR i > 57343) "
+        "AND trim(chr(i::INTEGER) || 'a' || chr(i::INTEGER)) = 'a'").fetchone()[0]
+    assert "".join(chr(i) for i in stripped) == TRIM_CHARS
+
+
+@pytest.mark.parametrize("key", [KEY, b"k" * 100], ids=["short key", "key longer than a block"])
+def test_batch_hashes_equal_the_sql_definition(key, monkeypatch):
+    # a tiny sample and cache, so that columns switch to batch-only caching and the cache is emptied
+    monkeypatch.setattr(hashing, "SAMPLE", 5)
+    monkeypatch.setattr(hashing, "CACHE_MAX", 4)
+    assert hmac_hexer(key)("张三") == hmac_hex(key, "张三")
+    con = duckdb.connect()
+    unique = [f"{v}{i}" if v else v for i, v in enumerate(VALUES)]   # a column whose values differ
+    cols = {"c0": VALUES, "c1": list(reversed(VALUES)), "c2": unique, "c3": VALUES,
+            "_line": list(range(len(VALUES)))}
+    batch = pa.RecordBatch.from_pydict(cols, schema=pa.schema(
+        [(f"c{i}", pa.string()) for i in range(4)] + [("_line", pa.int64())]))
+    hasher = BatchHasher(key, 4, {"xm_hash": 0, "dz_hash": 1, "sfzh_hash": 2}, 3, 0)
+    got = pa.Table.from_batches(list(hashed_reader(
+        pa.RecordBatchReader.from_batches(batch.schema, [batch] * 3), hasher)))
+    assert got.column_names == ["c3", "xm_hash", "dz_hash", "sfzh_hash", "patient_id", "_line"]
+    con.register("b", pa.Table.from_batches([batch] * 3))
+
+    def sql_hash(col: str) -> str:
+        c = _clean(col)
+        return f"CASE WHEN {c} IS NULL OR {c} = '-' THEN NULL ELSE {hmac_sql(key, c)} END"
+
+    want = con.execute(f"SELECT {sql_hash('c0')}, {sql_hash('c1')}, {sql_hash('c2')}, "
+                       f"{patient_id_sql(key, _clean('c3'), _clean('c0'))} FROM b").fetchall()
+    assert [tuple(r.values())[1:5] for r in got.to_pylist()] == want
+    assert got.column("xm_hash")[0].as_py() == hmac_hex(key, "张三")
+    assert got.column("xm_hash")[2].as_py() == hmac_hex(key, " a".strip())
+
+
+def test_reader_thread_stops_when_the_consumer_does():
+    schema = pa.schema([("c0", pa.string())])
+    produced = []
+
+    def batches():
+        for i in range(1000):
+            produced.append(i)
+            yield pa.RecordBatch.from_pydict({"c0": [str(i)]}, schema=schema)
+
+    r = _prefetched(pa.RecordBatchReader.from_batches(schema, batches()), depth=2)
+    assert r.read_next_batch().column(0)[0].as_py() == "0"
+    del r
+    assert not [t for t in threading.enumerate() if t.name == "casemix-ingest-reader"]
+    assert len(produced) < 10
+
+
+def test_reader_errors_reach_the_consumer():
+    schema = pa.schema([("c0", pa.string())])
+
+    def batches():
+        yield pa.RecordBatch.from_pydict({"c0": ["x"]}, schema=schema)
+        raise ValueError("bad record")
+
+    r = _prefetched(pa.RecordBatchReader.from_batches(schema, batches()))
+    with pytest.raises(ValueError, match="bad record"):
+        r.read_all()
+
+
+def test_staging_sets_duckdb_threads_back_and_leaves_no_reader_thread(tmp_path):
+    con = duckdb.connect()
+    con.execute("SET threads = 3")
+    ensure_schema(con)
+    path = tmp_path / "h1_202403.csv"
+    path.write_text("ZZJGDM,BAH,ZYCS,XM,XB,NL,RYSJ,CYSJ,JBDM,ZFY\n"
+                    "H1,B1,1, 张三 ,1,40,2024-03-01,2024-03-04,I10.x00,100\n"
+                    "H1,B2,1,-,1,40,2024-03-01,2024-03-04,I10.x00,100\n", encoding="utf-8")
+    res = stage_file(con, path, KEY, first_month=dt.date(2022, 1, 1), today=dt.date(2026, 11, 1))
+    assert (res.status, res.rows_read, res.rows_staged) == ("staged", 2, 2)
+    assert con.execute("SELECT list(xm_hash ORDER BY source_line) FROM front_page_stage.rows"
+                       ).fetchone()[0] == [hmac_hex(KEY, "张三"), None]
+    assert con.execute("SELECT current_setting('threads')").fetchone()[0] == 3
+    assert not [t for t in threading.enumerate() if t.name == "casemix-ingest-reader"]
+    con.close()
