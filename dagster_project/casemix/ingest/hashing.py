@@ -89,20 +89,23 @@ class BatchHasher:
         cache = self._cache
         out = []
         app = out.append
-        for v in enc.dictionary.to_pylist():
-            r = cache.get(v, _MISSING)
-            if r is _MISSING:
-                c = clean(v)
-                if c is None or c == "-":
-                    r = None
-                else:  # hmac_hexer's function, inlined: this loop runs for every distinct value
-                    i = inner()
-                    i.update(c.encode("utf-8"))
-                    o = outer()
-                    o.update(i.digest())
-                    r = o.hexdigest()
-                if keep:
-                    cache[v] = r
+        for v in enc.dictionary.to_pylist():      # distinct and never None (nulls stay in the indices)
+            if keep:
+                r = cache.get(v, _MISSING)
+                if r is not _MISSING:
+                    app(r)
+                    continue
+            c = v.strip(TRIM_CHARS) if v[:1] == " " or v[-1:] == " " else v   # clean(v)
+            if not c or c == "-":
+                r = None
+            else:  # hmac_hexer's function, inlined: this loop runs for every distinct value
+                i = inner()
+                i.update(c.encode("utf-8"))
+                o = outer()
+                o.update(i.digest())
+                r = o.hexdigest()
+            if keep:
+                cache[v] = r
             app(r)
         if len(cache) > CACHE_MAX:
             cache.clear()
