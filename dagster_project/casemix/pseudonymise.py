@@ -52,13 +52,19 @@ def hmac_hex(key: bytes, value: str) -> str:
     return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
+def _pads(key: bytes) -> tuple[bytes, bytes]:
+    """HMAC-SHA256's inner and outer key pads (RFC 2104): the key (hashed when longer than the 64-byte
+    block) padded with zeros, XOR 0x36 and XOR 0x5C. The one home of the key block for every HMAC here."""
+    block = key if len(key) <= 64 else hashlib.sha256(key).digest()
+    block = block.ljust(64, b"\0")
+    return bytes(b ^ 0x36 for b in block), bytes(b ^ 0x5C for b in block)
+
+
 def hmac_states(key: bytes):
     """The ``copy`` methods of HMAC-SHA256's keyed inner and outer SHA-256 states: HMAC(key, m) =
     ``outer()`` updated with the digest of ``inner()`` updated with m."""
-    block = key if len(key) <= 64 else hashlib.sha256(key).digest()
-    block = block.ljust(64, b"\0")
-    return (hashlib.sha256(bytes(b ^ 0x36 for b in block)).copy,
-            hashlib.sha256(bytes(b ^ 0x5C for b in block)).copy)
+    ipad, opad = _pads(key)
+    return hashlib.sha256(ipad).copy, hashlib.sha256(opad).copy
 
 
 def hmac_hexer(key: bytes):
@@ -87,10 +93,7 @@ def natural_key(zzjgdm: str, bah: str, zycs: int | str) -> str:
 
 def hmac_sql(key: bytes, expr: str) -> str:
     """A DuckDB expression computing hex(HMAC-SHA256(key, expr)) for a VARCHAR expression."""
-    block = key if len(key) <= 64 else hashlib.sha256(key).digest()
-    block = block.ljust(64, b"\0")
-    ipad = bytes(b ^ 0x36 for b in block).hex()
-    opad = bytes(b ^ 0x5C for b in block).hex()
+    ipad, opad = (p.hex() for p in _pads(key))
     return (
         f"sha256(from_hex('{opad}') || from_hex(sha256(from_hex('{ipad}') || encode({expr}))))"
     )
