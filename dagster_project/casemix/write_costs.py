@@ -2,8 +2,8 @@
 ``python -m casemix.write_costs WAREHOUSE TABLE [--without COLS ...] [--disable METHODS ...]``.
 
 The table (schema.name) is read once into a temporary table; then, for all its columns and for each
-``--without`` list (comma-separated columns left out), a new table is written from it and checkpointed,
-and the wall and CPU seconds are printed. ``--disable`` repeats the runs with DuckDB's
+``--without`` list (comma-separated columns left out), its rows are written into an empty table and
+checkpointed (``casemix.timing.time_write``), and the wall and CPU seconds are printed. ``--disable`` repeats the runs with DuckDB's
 ``disabled_compression_methods`` set (e.g. ``fsst`` or ``fsst,dictionary``). The scratch table is dropped
 after. Shows which columns a model's write time goes to (docs/grouper.md).
 """
@@ -11,15 +11,10 @@ after. Shows which columns a model's write time goes to (docs/grouper.md).
 from __future__ import annotations
 
 import argparse
-import resource
-import time
 
 import duckdb
 
-
-def _cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
+from casemix.timing import time_write
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,12 +35,9 @@ def main(argv: list[str] | None = None) -> int:
             con.execute(f"SET disabled_compression_methods = '{methods}'")
             for without in [""] + list(a.without):
                 cols = "*" if not without else f"* EXCLUDE ({without})"
-                con.execute("DROP TABLE IF EXISTS main._write_costs_scratch")
-                t, c = time.perf_counter(), _cpu()
-                con.execute(f"CREATE TABLE main._write_costs_scratch AS SELECT {cols} FROM _src")
-                con.execute("CHECKPOINT")
+                wall, cpu = time_write(con, f"SELECT {cols} FROM _src", "main._write_costs_scratch")
                 print(f"compression off: {methods or '-':<16} without: {without or '-':<48} "
-                      f"{time.perf_counter() - t:6.2f} s wall {_cpu() - c:6.2f} s cpu", flush=True)
+                      f"{wall:6.2f} s wall {cpu:6.2f} s cpu", flush=True)
     finally:
         con.execute("DROP TABLE IF EXISTS main._write_costs_scratch")
         con.close()

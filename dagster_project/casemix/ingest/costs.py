@@ -14,19 +14,14 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import resource
 import time
 
 import duckdb
 
 from casemix.pseudonymise import hmac_sql
+from casemix.timing import process_cpu, time_write
 
 KEY = b"costs-key-0123456789"
-
-
-def _cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
 
 
 def hash_costs(n: int) -> None:
@@ -36,10 +31,10 @@ def hash_costs(n: int) -> None:
     # count(DISTINCT …) makes DuckDB compute every value; 'baseline' is that overhead alone
     for label, expr in [("baseline (hash)", "hash(v)"), ("sha256", "sha256(v)"),
                         ("HMAC-SHA256 in SQL (ingest)", hmac_sql(KEY, "v"))]:
-        t, c = time.perf_counter(), _cpu()
+        t, c = time.perf_counter(), process_cpu()
         con.execute(f"SELECT count(DISTINCT {expr}) FROM s").fetchone()
-        print(f"{label:<32} {time.perf_counter() - t:6.2f} s wall {_cpu() - c:6.2f} s cpu "
-              f"{1e6 * (_cpu() - c) / n:6.2f} µs cpu a value", flush=True)
+        print(f"{label:<32} {time.perf_counter() - t:6.2f} s wall {process_cpu() - c:6.2f} s cpu "
+              f"{1e6 * (process_cpu() - c) / n:6.2f} µs cpu a value", flush=True)
     vals = [r[0].encode() for r in con.execute("SELECT v FROM s").fetchall()]
     block = KEY.ljust(64, b"\0")
     inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
@@ -78,15 +73,9 @@ def write_costs(warehouse: str) -> None:
                ("the non-text columns", [c for c in cols if types.get(c) != "VARCHAR"])]
     try:
         for label, cs in subsets:
-            sel = ", ".join(cs)
-            con.execute(f"CREATE OR REPLACE TABLE main._costs_scratch AS SELECT {sel} "
-                        f"FROM front_page_stage.rows LIMIT 0")
-            con.execute("CHECKPOINT")
-            t, c = time.perf_counter(), _cpu()
-            con.execute(f"INSERT INTO main._costs_scratch SELECT {sel} FROM front_page_stage.rows WHERE ok")
-            con.execute("CHECKPOINT")
-            print(f"{label:<28} {len(cs):4d} columns {time.perf_counter() - t:6.2f} s wall "
-                  f"{_cpu() - c:6.2f} s cpu", flush=True)
+            wall, cpu = time_write(con, f"SELECT {', '.join(cs)} FROM front_page_stage.rows WHERE ok",
+                                   "main._costs_scratch")
+            print(f"{label:<28} {len(cs):4d} columns {wall:6.2f} s wall {cpu:6.2f} s cpu", flush=True)
     finally:
         con.execute("DROP TABLE IF EXISTS main._costs_scratch")
         con.close()

@@ -15,12 +15,8 @@ import time
 from pathlib import Path
 
 from casemix.ingest import stage as st
+from casemix.timing import process_cpu
 from casemix.warehouse import connect
-
-
-def _cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
 
 
 def _peak_gb() -> float:
@@ -33,11 +29,11 @@ class _Timed:
         self._con = con
 
     def execute(self, query, *args):
-        t, c = time.perf_counter(), _cpu()
+        t, c = time.perf_counter(), process_cpu()
         r = self._con.execute(query, *args)
         d = time.perf_counter() - t
         if d > 0.3:
-            print(f"{d:6.1f}s wall {_cpu() - c:6.1f}s cpu {_peak_gb():5.2f} GB peak  "
+            print(f"{d:6.1f}s wall {process_cpu() - c:6.1f}s cpu {_peak_gb():5.2f} GB peak  "
                   f"{' '.join(str(query).split())[:80]}")
         return r
 
@@ -54,11 +50,11 @@ def main(argv=None) -> int:
     con = connect(a.warehouse)
     st.ensure_schema(con)
     timed = _Timed(con)
-    t0, c0 = time.perf_counter(), _cpu()
+    t0, c0 = time.perf_counter(), process_cpu()
     r = st.stage_file(timed, a.extract, b"profile-key", first_month=dt.date(2000, 1, 1))
-    t1, c1 = time.perf_counter(), _cpu()
+    t1, c1 = time.perf_counter(), process_cpu()
     st.publish_months(timed, st.staged_months(con))
-    t2, c2 = time.perf_counter(), _cpu()
+    t2, c2 = time.perf_counter(), process_cpu()
     print(f"stage {t1 - t0:.1f}s wall {c1 - c0:.1f}s cpu, publish {t2 - t1:.1f}s wall {c2 - c1:.1f}s cpu: "
           f"{r.rows_read:,} rows, {r.rows_read / (t2 - t0):,.0f} cases/s wall, "
           f"{r.rows_read / (c2 - c0):,.0f} cases per cpu-second")

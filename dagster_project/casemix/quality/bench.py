@@ -20,10 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-
-def _cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
+from casemix.timing import process_cpu
 
 
 def _load_child(input_path: str, db: str) -> None:
@@ -77,9 +74,9 @@ def main(argv=None) -> int:
     from casemix.warehouse import connect   # the configured memory_limit / temp dir, as the pipeline
 
     chunk = settings().quality_chunk_cases if a.chunk_cases is None else _chunk_cases(a.chunk_cases)
-    t, c = time.perf_counter(), _cpu()
+    t, c = time.perf_counter(), process_cpu()
     _GX.get()
-    t_gx, c_gx = time.perf_counter() - t, _cpu() - c
+    t_gx, c_gx = time.perf_counter() - t, process_cpu() - c
     con = connect(a.db)
     if a.threads:
         con.execute(f"SET threads = {a.threads}")
@@ -89,9 +86,9 @@ def main(argv=None) -> int:
     threads, mem = con.execute("SELECT current_setting('threads'), current_setting('memory_limit')").fetchone()
     rs = load_ruleset()
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    t, c = time.perf_counter(), _cpu()
+    t, c = time.perf_counter(), process_cpu()
     res = check_partitions(con, None, rs, code_table=None, chunk_cases=chunk)
-    total, cpu = time.perf_counter() - t, _cpu() - c
+    total, cpu = time.perf_counter() - t, process_cpu() - c
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     con.close()
     load1 = os.getloadavg()
