@@ -261,6 +261,15 @@ def grouped_runs(tmp_path_factory) -> dict[str, pd.DataFrame]:
     run_grouper_dbt(wh, {**common, "qy_mode": "principal"}, with_tests=True, work_dir=base / "dbt",
                     extra_args=["--exclude-resource-type", "seed"])
     out = {"principal": read_results(wh), "mart": read_results(wh, "marts.fct_discharge_groupings")}
+    con = duckdb.connect(str(wh))
+    try:
+        # the MDC step is a view without a dbt data test: its grain is checked here
+        out["mdc_grain"] = con.execute("""
+            select count(*) as candidate_rows,
+                   count(distinct (discharge_key, scheme_version, mdc_code)) as distinct_keys
+            from intermediate.int_discharges_assigned_to_mdc""").df()
+    finally:
+        con.close()
     for mode in ("any", "off"):
         # same file name: the staging views name their catalog after the file
         (base / mode).mkdir()

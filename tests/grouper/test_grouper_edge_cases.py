@@ -35,6 +35,12 @@ def test_every_case_has_one_primary_row_and_a_trace(grouped_runs):
     assert (mart["drg_code"].fillna("-") == prim.set_index("bah").loc[mart.index, "drg_code"].fillna("-")).all()
 
 
+def test_candidate_mdcs_are_one_row_per_case_scheme_and_mdc(grouped_runs):
+    g = grouped_runs["mdc_grain"].iloc[0]
+    assert g["candidate_rows"] > 0
+    assert g["candidate_rows"] == g["distinct_keys"]
+
+
 @pytest.mark.parametrize("bah", list(QY_EXPECT))
 @pytest.mark.parametrize("mode", ["any", "off"])
 def test_qy_modes(grouped_runs, bah, mode):

@@ -8,35 +8,44 @@
 {{ config(materialized='view') }}
 
 with cases as (
-    select p.discharge_key, p.scheme_version, p.pdx_code, p.pdx_dagger_code
+    select p.discharge_key, p.scheme_version, p.pdx_code, p.pdx_dagger_code, p.pdx_key
     from {{ ref('int_discharges_prechecked') }} as p
     where p.is_valid_for_grouping and p.scheme_version is not null
 ),
 
 secondaries as (
-    select c.discharge_key, c.scheme_version, c.pdx_code, c.pdx_dagger_code, i.seq, i.code, i.dagger_code
+    select c.discharge_key, c.scheme_version, c.pdx_code, c.pdx_dagger_code, i.seq, i.code, i.code_key,
+           i.dagger_key
     from cases as c
     join {{ ref('int_grouper_inputs_mapped') }} as i
-        on {{ grouper_inputs_on('i', 'c') }} and i.code <> c.pdx_code
+        on {{ grouper_inputs_on('i', 'c') }} and i.code_key <> c.pdx_key
     where i.code_type = 'dx' and i.seq >= 1
 ),
 
--- whole code first; the dagger part only when the whole code is on neither list
+-- the MCC/CC list keyed like the case codes (grouper_code_key)
+cc_codes as (
+    select scheme_version, dx_code, {{ grouper_code_key('dx_code') }} as dx_key, cc_level, exclusion_table
+    from {{ source('scheme', 'cc_codes') }}
+),
+
+-- whole code first; the dagger part only when the whole code is on neither list. A whole code that
+-- matched is named from the list; the whole text of a dagger/asterisk code is kept by
+-- int_grouper_inputs_mapped
 cc_hits as (
-    select d.discharge_key, d.scheme_version, d.pdx_code, d.pdx_dagger_code, d.seq, d.code,
+    select d.discharge_key, d.scheme_version, d.pdx_code, d.pdx_dagger_code, d.seq, k.dx_code as code,
            k.dx_code, k.cc_level, k.exclusion_table
     from secondaries as d
-    join {{ source('scheme', 'cc_codes') }} as k on k.scheme_version = d.scheme_version and k.dx_code = d.code
+    join cc_codes as k on k.scheme_version = d.scheme_version and k.dx_key = d.code_key
     union all
     select d.discharge_key, d.scheme_version, d.pdx_code, d.pdx_dagger_code, d.seq, d.code,
            k.dx_code, k.cc_level, k.exclusion_table
     from secondaries as d
-    join {{ source('scheme', 'cc_codes') }} as k
-        on k.scheme_version = d.scheme_version and k.dx_code = d.dagger_code
-    where d.dagger_code is not null
+    join cc_codes as k
+        on k.scheme_version = d.scheme_version and k.dx_key = d.dagger_key
+    where d.dagger_key is not null
       and not exists (
-          select 1 from {{ source('scheme', 'cc_codes') }} as w
-          where w.scheme_version = d.scheme_version and w.dx_code = d.code)
+          select 1 from cc_codes as w
+          where w.scheme_version = d.scheme_version and w.dx_key = d.code_key)
 ),
 
 judged as (

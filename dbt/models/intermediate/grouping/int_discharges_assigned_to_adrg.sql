@@ -53,7 +53,7 @@ cases as (
 
 -- scheme_version is null here unless a code map applies (then the codes are per scheme)
 inputs as (
-    select discharge_key, scheme_version, code_type, seq, code, dagger_code
+    select discharge_key, scheme_version, code_type, seq, code_key, dagger_key
     from {{ ref('int_grouper_inputs_mapped') }}
 ),
 
@@ -84,50 +84,51 @@ alts as (
 ),
 
 -- principal diagnosis (whole code, then its dagger part), principal procedure, every slot
+-- (code keys: grouper_code_key; a code that matched is named from the list it matched)
 pdx_forms as (
-    select discharge_key, scheme_version, 0 as seq, code, 1 as form_rank from inputs
-    where code_type = 'dx' and seq = 0 and code is not null
+    select discharge_key, scheme_version, 0 as seq, code_key, 1 as form_rank from inputs
+    where code_type = 'dx' and seq = 0 and code_key is not null
     union all
-    select discharge_key, scheme_version, 0 as seq, dagger_code as code, 2 as form_rank from inputs
-    where code_type = 'dx' and seq = 0 and dagger_code is not null
+    select discharge_key, scheme_version, 0 as seq, dagger_key as code_key, 2 as form_rank from inputs
+    where code_type = 'dx' and seq = 0 and dagger_key is not null
 ),
 
 dx_forms as (
-    select discharge_key, scheme_version, seq, code, 1 as form_rank from inputs
-    where code_type = 'dx' and code is not null
+    select discharge_key, scheme_version, seq, code_key, 1 as form_rank from inputs
+    where code_type = 'dx' and code_key is not null
     union all
-    select discharge_key, scheme_version, seq, dagger_code as code, 2 as form_rank from inputs
-    where code_type = 'dx' and dagger_code is not null
+    select discharge_key, scheme_version, seq, dagger_key as code_key, 2 as form_rank from inputs
+    where code_type = 'dx' and dagger_key is not null
 ),
 
 px_slots as (
-    select discharge_key, scheme_version, seq, code, 1 as form_rank from inputs
-    where code_type = 'px' and code is not null
+    select discharge_key, scheme_version, seq, code_key, 1 as form_rank from inputs
+    where code_type = 'px' and code_key is not null
 ),
 
 -- case codes in the condition lists, each kind joined only to the lists it can match
 raw_hits as (
     select f.discharge_key, l.scheme_version, l.mdc_code, l.adrg_code, l.alt_no, l.cond_no, l.cond_type,
-           f.code, f.seq, f.form_rank
+           l.code, f.seq, f.form_rank
     from pdx_forms as f
-    join list_codes as l on l.cond_type = 'pdx_in' and l.code_type = 'dx' and l.code = f.code{{ same_scheme }}
+    join list_codes as l on l.cond_type = 'pdx_in' and l.code_type = 'dx' and l.code_key = f.code_key{{ same_scheme }}
     union all
     select f.discharge_key, l.scheme_version, l.mdc_code, l.adrg_code, l.alt_no, l.cond_no, l.cond_type,
-           f.code, f.seq, f.form_rank
+           l.code, f.seq, f.form_rank
     from px_slots as f
-    join list_codes as l on l.cond_type = 'ppx_in' and l.code_type = 'px' and l.code = f.code{{ same_scheme }}
+    join list_codes as l on l.cond_type = 'ppx_in' and l.code_type = 'px' and l.code_key = f.code_key{{ same_scheme }}
     where f.seq = 1
     union all
     select f.discharge_key, l.scheme_version, l.mdc_code, l.adrg_code, l.alt_no, l.cond_no, l.cond_type,
-           f.code, f.seq, f.form_rank
+           l.code, f.seq, f.form_rank
     from dx_forms as f
-    join list_codes as l on l.cond_type = 'any_dx_in' and l.code_type = 'dx' and l.code = f.code{{ same_scheme }}
+    join list_codes as l on l.cond_type = 'any_dx_in' and l.code_type = 'dx' and l.code_key = f.code_key{{ same_scheme }}
     union all
     select f.discharge_key, l.scheme_version, l.mdc_code, l.adrg_code, l.alt_no, l.cond_no, l.cond_type,
-           f.code, f.seq, f.form_rank
+           l.code, f.seq, f.form_rank
     from px_slots as f
     join list_codes as l
-        on l.cond_type in ('any_px_in', 'not_any_px_in') and l.code_type = 'px' and l.code = f.code{{ same_scheme }}
+        on l.cond_type in ('any_px_in', 'not_any_px_in') and l.code_type = 'px' and l.code_key = f.code_key{{ same_scheme }}
 ),
 
 -- only in the case's candidate MDCs (joined on the MDC key)
@@ -182,10 +183,11 @@ list_passed as (
 
 -- operating-room procedures of each case (any slot), per scheme
 or_slots as (
-    select i.discharge_key, o.scheme_version, i.seq, i.code
+    select i.discharge_key, o.scheme_version, i.seq, i.code_key, o.px_code as code
     from px_slots as i
-    join {{ source('scheme', 'or_procedures') }} as o
-        on o.px_code = i.code
+    join (select scheme_version, px_code, {{ grouper_code_key('px_code') }} as code_key
+          from {{ source('scheme', 'or_procedures') }}) as o
+        on o.code_key = i.code_key
         {%- if grouper_map_active() %} and o.scheme_version = i.scheme_version{% endif %}
 ),
 
@@ -238,12 +240,12 @@ qy as (
     from candidates as k
     join or_slots as s on s.discharge_key = k.discharge_key and s.scheme_version = k.scheme_version
     left join (
-        select distinct scheme_version, mdc_code, code
+        select distinct scheme_version, mdc_code, code_key
         from list_codes
         where adrg_kind = 'non_or' and code_type = 'px'
-    ) as n on n.scheme_version = k.scheme_version and n.mdc_code = k.mdc_code and n.code = s.code
+    ) as n on n.scheme_version = k.scheme_version and n.mdc_code = k.mdc_code and n.code_key = s.code_key
     where k.is_pdx_in_mdc_table   -- not in an MDC entered by its ADRG rules
-      and n.code is null
+      and n.code_key is null
       {%- if qy_mode == 'principal' %}
       and s.seq = 1
       {%- endif %}

@@ -12,7 +12,10 @@
     Dagger/asterisk codes: the whole principal code is looked up first; only when no MDC table holds it
     is the dagger part used (dx_form_rank 2; 1 = the whole code; null for an MDC entered by its ADRG rules,
     is_pdx_in_mdc_table false). No text: the entry trace is grouper_mdc_trace's, built for the MDCs a
-    case's trace shows. -#}
+    case's trace shows.
+    A view: only the ADRG step reads it (several times, so DuckDB keeps it once in memory there); as a
+    table its 2 M rows were written and read back (≈ 0.5 s a million cases, docs/grouper.md). -#}
+{{ config(materialized='view') }}
 
 with cases as (
     select
@@ -21,8 +24,8 @@ with cases as (
         p.sex_code,
         p.age_years,
         p.age_days,
-        p.pdx_code,
-        p.pdx_dagger_code
+        p.pdx_key,
+        p.pdx_dagger_key
     from {{ ref('int_discharges_prechecked') }} as p
     where p.is_valid_for_grouping and p.scheme_version is not null
 ),
@@ -32,23 +35,24 @@ mdcs as (
 ),
 
 mdc_dx as (
-    select distinct scheme_version, mdc_code, dx_code from {{ source('scheme', 'mdc_principal_dx') }}
+    select distinct scheme_version, mdc_code, {{ grouper_code_key('dx_code') }} as dx_key
+    from {{ source('scheme', 'mdc_principal_dx') }}
 ),
 
 whole_hits as (
     select c.discharge_key, c.scheme_version, m.mdc_code, 1 as form_rank
     from cases as c
-    join mdc_dx as m on m.scheme_version = c.scheme_version and m.dx_code = c.pdx_code
+    join mdc_dx as m on m.scheme_version = c.scheme_version and m.dx_key = c.pdx_key
 ),
 
 -- the dagger part only when no MDC table holds the whole code
 dagger_hits as (
     select c.discharge_key, c.scheme_version, m.mdc_code, 2 as form_rank
     from cases as c
-    join mdc_dx as m on m.scheme_version = c.scheme_version and m.dx_code = c.pdx_dagger_code
-    where c.pdx_dagger_code is not null
+    join mdc_dx as m on m.scheme_version = c.scheme_version and m.dx_key = c.pdx_dagger_key
+    where c.pdx_dagger_key is not null
       and not exists (
-          select 1 from mdc_dx as w where w.scheme_version = c.scheme_version and w.dx_code = c.pdx_code)
+          select 1 from mdc_dx as w where w.scheme_version = c.scheme_version and w.dx_key = c.pdx_key)
 ),
 
 pdx_in_table as (
@@ -59,7 +63,7 @@ pdx_in_table as (
 
 -- body regions (MDCZ) covered by the case's diagnoses (principal and secondary, whole or dagger form)
 region_codes as (
-    select distinct scheme_version, mdc_code, dx_code, body_region
+    select distinct scheme_version, mdc_code, {{ grouper_code_key('dx_code') }} as dx_key, body_region
     from {{ source('scheme', 'mdc_principal_dx') }}
     where body_region is not null
 ),
@@ -68,16 +72,16 @@ region_codes as (
 region_rows as (
     select distinct f.discharge_key, r.scheme_version, r.mdc_code, r.body_region
     from (
-        select discharge_key, scheme_version, code as dx_code
+        select discharge_key, scheme_version, code_key as dx_key
         from {{ ref('int_grouper_inputs_mapped') }}
-        where code_type = 'dx' and code is not null
+        where code_type = 'dx' and code_key is not null
         union all
-        select discharge_key, scheme_version, dagger_code as dx_code
+        select discharge_key, scheme_version, dagger_key as dx_key
         from {{ ref('int_grouper_inputs_mapped') }}
-        where code_type = 'dx' and dagger_code is not null
+        where code_type = 'dx' and dagger_key is not null
     ) as f
     join region_codes as r
-        on r.dx_code = f.dx_code
+        on r.dx_key = f.dx_key
         {%- if grouper_map_active() %} and r.scheme_version = f.scheme_version{% endif %}
 ),
 

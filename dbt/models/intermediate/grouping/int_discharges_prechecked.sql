@@ -24,6 +24,7 @@ codes as (
     select
         discharge_key,
         max(case when code_type = 'dx' and seq = 0 then code end)          as pdx_code,
+        max(case when code_type = 'dx' and seq = 0 then code_key end)      as pdx_key,
         count(case when code_type = 'dx' and seq = 0 then 1 end) > 0       as has_pdx,
         max(case when code_type = 'px' and seq = 1 then code end)          as ppx_code,
         count(case when code_type = 'dx' then 1 end)                       as dx_count,
@@ -79,6 +80,8 @@ checked as (
         d.total_cost_amount,
         c.pdx_code,
         {{ grouper_dagger_part('c.pdx_code') }}                            as pdx_dagger_code,
+        c.pdx_key,
+        {{ grouper_code_key(grouper_dagger_part('c.pdx_code')) }}          as pdx_dagger_key,
         c.ppx_code,
         coalesce(c.dx_count, 0)                                             as dx_count,
         coalesce(c.px_count, 0)                                             as px_count,
@@ -126,6 +129,10 @@ select
     total_cost_amount,
     pdx_code,
     pdx_dagger_code,
+    -- the principal diagnosis and its dagger part as code keys (grouper_code_key), for the MDC and
+    -- severity joins
+    pdx_key,
+    pdx_dagger_key,
     ppx_code,
     dx_count,
     px_count,

@@ -151,15 +151,32 @@ mapped as (
 
 {%- endif %}
 
--- narrow on purpose (4.8 rows a case): the integer discharge_key, no discharge_id
+-- narrow on purpose (4.8 rows a case): the integer discharge_key, no discharge_id; the codes as 64-bit keys
+-- (grouper_code_key), which every join of the grouper uses. Without a code map the text of a code is kept
+-- only where a later step reads it: the principal diagnosis and procedure (pre-checks, traces) and a
+-- dagger/asterisk diagnosis (the severity trace names the whole code when its dagger part is on a list);
+-- a code that matched a list is named from the list. Writing the 4.8 M codes as text cost more than the
+-- rest of the model (docs/grouper.md, fifth pass). With a code map every code keeps its text.
 select
     discharge_key,
     scheme_version,
     code_type,
     seq,
     source_code,
+    {%- if grouper_map_active() %}
     code,
-    case when code_type = 'dx' then {{ grouper_dagger_part('code') }} end  as dagger_code,
+    {%- else %}
+    case when seq = case when code_type = 'dx' then 0 else 1 end or dagger_code is not null
+         then code end                                                 as code,
+    {%- endif %}
+    {{ grouper_code_key('code') }}                                     as code_key,
+    dagger_code,
+    {{ grouper_code_key('dagger_code') }}                              as dagger_key,
     is_mapped,
     map_version
-from mapped
+from (
+    select
+        m.*,
+        case when m.code_type = 'dx' then {{ grouper_dagger_part('m.code') }} end  as dagger_code
+    from mapped as m
+) as mapped_with_dagger

@@ -1,6 +1,6 @@
 {#- Every code of every list an ADRG condition names, with the ADRG's MDC stored as a column, so that
     the grouper joins case codes on (scheme_version, mdc_code, code_type, code) and never on a derived
-    letter. Grain: scheme_version x adrg_code x alt_no x cond_no x code. -#}
+    letter; code_key (grouper_code_key) is what the case codes are joined on. Grain: scheme_version x adrg_code x alt_no x cond_no x code. -#}
 select
     c.scheme_version,
     a.mdc_code,
@@ -11,7 +11,8 @@ select
     c.cond_type,
     c.list_id,
     l.code_type,
-    l.code
+    l.code,
+    {{ grouper_code_key('l.code') }} as code_key
 from {{ source('scheme', 'adrg_conditions') }} as c
 join {{ source('scheme', 'adrgs') }} as a
     on a.scheme_version = c.scheme_version and a.adrg_code = c.adrg_code
