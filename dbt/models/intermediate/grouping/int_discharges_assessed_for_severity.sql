@@ -8,13 +8,13 @@
 {{ config(materialized='view') }}
 
 with cases as (
-    select p.discharge_key, p.scheme_version, p.pdx_code, p.pdx_dagger_code, p.pdx_key
+    select p.discharge_key, p.scheme_version, p.pdx_key, p.pdx_dagger_key
     from {{ ref('int_discharges_prechecked') }} as p
     where p.is_valid_for_grouping and p.scheme_version is not null
 ),
 
 secondaries as (
-    select c.discharge_key, c.scheme_version, c.pdx_code, c.pdx_dagger_code, i.seq, i.code, i.code_key,
+    select c.discharge_key, c.scheme_version, c.pdx_key, c.pdx_dagger_key, i.seq, i.code, i.code_key,
            i.dagger_key
     from cases as c
     join {{ ref('int_grouper_inputs_mapped') }} as i
@@ -22,22 +22,27 @@ secondaries as (
     where i.code_type = 'dx' and i.seq >= 1
 ),
 
--- the MCC/CC list keyed like the case codes (grouper_code_key)
+-- the MCC/CC list and the exclusion tables keyed like the case codes (grouper_code_key)
 cc_codes as (
     select scheme_version, dx_code, {{ grouper_code_key('dx_code') }} as dx_key, cc_level, exclusion_table
     from {{ source('scheme', 'cc_codes') }}
+),
+
+cc_exclusions as (
+    select scheme_version, exclusion_table, pdx_code, {{ grouper_code_key('pdx_code') }} as pdx_key
+    from {{ source('scheme', 'cc_exclusions') }}
 ),
 
 -- whole code first; the dagger part only when the whole code is on neither list. A whole code that
 -- matched is named from the list; the whole text of a dagger/asterisk code is kept by
 -- int_grouper_inputs_mapped
 cc_hits as (
-    select d.discharge_key, d.scheme_version, d.pdx_code, d.pdx_dagger_code, d.seq, k.dx_code as code,
+    select d.discharge_key, d.scheme_version, d.pdx_key, d.pdx_dagger_key, d.seq, k.dx_code as code,
            k.dx_code, k.cc_level, k.exclusion_table
     from secondaries as d
     join cc_codes as k on k.scheme_version = d.scheme_version and k.dx_key = d.code_key
     union all
-    select d.discharge_key, d.scheme_version, d.pdx_code, d.pdx_dagger_code, d.seq, d.code,
+    select d.discharge_key, d.scheme_version, d.pdx_key, d.pdx_dagger_key, d.seq, d.code,
            k.dx_code, k.cc_level, k.exclusion_table
     from secondaries as d
     join cc_codes as k
@@ -54,12 +59,12 @@ judged as (
         (e1.pdx_code is not null or e2.pdx_code is not null)                as is_excluded_by_pdx,
         coalesce(e1.pdx_code, e2.pdx_code)                                  as excluding_pdx
     from cc_hits as h
-    left join {{ source('scheme', 'cc_exclusions') }} as e1
+    left join cc_exclusions as e1
         on e1.scheme_version = h.scheme_version and e1.exclusion_table = h.exclusion_table
-       and e1.pdx_code = h.pdx_code
-    left join {{ source('scheme', 'cc_exclusions') }} as e2
+       and e1.pdx_key = h.pdx_key
+    left join cc_exclusions as e2
         on e2.scheme_version = h.scheme_version and e2.exclusion_table = h.exclusion_table
-       and e2.pdx_code = h.pdx_dagger_code
+       and e2.pdx_key = h.pdx_dagger_key
 ),
 
 described as (

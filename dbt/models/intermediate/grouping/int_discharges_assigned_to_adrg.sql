@@ -43,10 +43,7 @@ cases as (
         p.sex_code,
         p.age_days,
         p.birth_weight_g,
-        p.vent_hours,
-        p.pdx_code,
-        p.pdx_dagger_code,
-        p.ppx_code
+        p.vent_hours
     from {{ ref('int_discharges_prechecked') }} as p
     where p.is_valid_for_grouping and p.scheme_version is not null
 ),
@@ -334,13 +331,15 @@ skipped_candidates as (
 skipped as (
     select
         k.discharge_key, k.scheme_version,
-        {{ grouper_string_agg(grouper_mdc_trace('m', 'k.dx_form_rank', 'x.pdx_code', 'x.pdx_dagger_code',
+        {{ grouper_string_agg(grouper_mdc_trace('m', 'k.dx_form_rank', 'pc.pdx_code', 'pc.pdx_dagger_code',
                                                 'x.age_days', 'x.sex_code', 'k.body_region_count',
                                                 'k.region_names', 'k.min_regions')
                               ~ " || '，但无匹配 ADRG，转下一 MDC'", '；', 'k.precedence') }} as skipped_trace
     from skipped_candidates as k
     join mdcs as m on m.scheme_version = k.scheme_version and m.mdc_code = k.mdc_code
     join cases as x on x.discharge_key = k.discharge_key and x.scheme_version = k.scheme_version
+    -- the principal codes as text (few cases: only those with a skipped MDC)
+    left join {{ ref('int_grouper_principal_codes') }} as pc on {{ grouper_inputs_on('pc', 'k') }}
     group by k.discharge_key, k.scheme_version
 ),
 
@@ -385,7 +384,7 @@ assembled as (
         c.region_names,
         c.min_regions,
         s.skipped_trace,
-        x.pdx_code, x.pdx_dagger_code, x.ppx_code, x.age_days, x.birth_weight_g, x.vent_hours,
+        x.age_days, x.birth_weight_g, x.vent_hours,
         o.first_or_code,
         c.body_region_count,
         t.h1, t.h2, t.h3, t.h4, t.h5, t.h6, t.h7, t.h8

@@ -18,15 +18,13 @@ with discharges as (
     select * from {{ ref('int_discharges_joined_to_schemes') }}
 ),
 
--- one aggregation over the code rows with cheap aggregates (two codes, counts); the dagger part of the
--- principal dx is taken from the aggregated code
+-- one aggregation over the code rows with cheap aggregates (integer keys, counts)
 codes as (
     select
         discharge_key,
-        max(case when code_type = 'dx' and seq = 0 then code end)          as pdx_code,
         max(case when code_type = 'dx' and seq = 0 then code_key end)      as pdx_key,
+        max(case when code_type = 'dx' and seq = 0 then dagger_key end)    as pdx_dagger_key,
         count(case when code_type = 'dx' and seq = 0 then 1 end) > 0       as has_pdx,
-        max(case when code_type = 'px' and seq = 1 then code end)          as ppx_code,
         count(case when code_type = 'dx' then 1 end)                       as dx_count,
         count(case when code_type = 'px' then 1 end)                       as px_count,
         {%- if map_active %}
@@ -78,11 +76,8 @@ checked as (
         cast(null as double)                                                as vent_hours,
         d.los_days,
         d.total_cost_amount,
-        c.pdx_code,
-        {{ grouper_dagger_part('c.pdx_code') }}                            as pdx_dagger_code,
         c.pdx_key,
-        {{ grouper_code_key(grouper_dagger_part('c.pdx_code')) }}          as pdx_dagger_key,
-        c.ppx_code,
+        c.pdx_dagger_key,
         coalesce(c.dx_count, 0)                                             as dx_count,
         coalesce(c.px_count, 0)                                             as px_count,
         coalesce(c.unmapped_count, 0) > 0                                   as has_unmappable_code,
@@ -127,13 +122,10 @@ select
     vent_hours,
     los_days,
     total_cost_amount,
-    pdx_code,
-    pdx_dagger_code,
     -- the principal diagnosis and its dagger part as code keys (grouper_code_key), for the MDC and
-    -- severity joins
+    -- severity joins; their text is in int_grouper_principal_codes, for the traces
     pdx_key,
     pdx_dagger_key,
-    ppx_code,
     dx_count,
     px_count,
     has_unmappable_code,
