@@ -51,7 +51,9 @@ params as (
     group by region, version
 ),
 tiers as (
+    -- RW tier (rw_lower_bound, rw_upper_bound]: a case takes the tier of the lowest upper bound ≥ its RW
     select version as parameter_version, cast(key as double) as rw_upper_bound,
+           lag(cast(key as double)) over (partition by version order by cast(key as double)) as rw_lower_bound,
            cast(value as double) as high_multiple
     from param_rows
     where parameter = 'high_multiple'
@@ -93,12 +95,13 @@ stats as (
      and h.scheme_version = b.scheme_version and h.drg_code = b.drg_code
     left join regional_means as r on r.parameter_version = b.parameter_version
 ),
-tiered as (
-    select s.discharge_id, s.parameter_version, min(t.rw_upper_bound) as rw_upper_bound
-    from stats as s
-    join tiers as t on t.parameter_version = s.parameter_version and s.rw <= t.rw_upper_bound
-    where s.is_drg_paid
-    group by s.discharge_id, s.parameter_version
+next_admissions as (
+    -- the patient's next admission with the same DRG (readmission), on a narrow projection: a window
+    -- carries every column of its input through its sort
+    select discharge_id,
+        lead(admission_date) over (partition by patient_id, scheme_version, drg_code
+                                   order by admission_date, discharge_id) as next_same_drg_admission_date
+    from base
 ),
 classified as (
     select s.*, t.high_multiple,
@@ -115,13 +118,12 @@ classified as (
         case when p.hospital_coefficient_mode = 'ratio'
              then s.hospital_drg_mean_charge / nullif(s.drg_mean_charge, 0)
              else p.hospital_coefficient_fixed end as hospital_coefficient,
-        lead(s.admission_date) over (partition by s.patient_id, s.scheme_version, s.drg_code
-                                     order by s.admission_date, s.discharge_id) as next_same_drg_admission_date
+        n.next_same_drg_admission_date
     from stats as s
-    left join (select x.discharge_id, y.high_multiple
-               from tiered as x
-               join tiers as y on y.parameter_version = x.parameter_version
-                              and y.rw_upper_bound = x.rw_upper_bound) as t on t.discharge_id = s.discharge_id
+    left join next_admissions as n on n.discharge_id = s.discharge_id
+    left join tiers as t
+      on s.is_drg_paid and t.parameter_version = s.parameter_version and s.rw <= t.rw_upper_bound
+     and (t.rw_lower_bound is null or s.rw > t.rw_lower_bound)
     left join params as p on p.parameter_version = s.parameter_version
 ),
 pointed as (
@@ -142,17 +144,23 @@ points as (
         end * case when is_readmission_reduced then readmission_factor else 1 end as case_points
     from pointed
 ),
+version_points as (
+    -- Σ points of all loaded hospitals under each version (the budget point value's denominator)
+    select parameter_version, {{ exact_sum('case_points') }} as total_points
+    from points group by parameter_version
+),
 valued as (
-    select *,
-        case when point_value_mode = 'budget'
-             then fund_budget_amount / nullif({{ exact_sum_over('case_points', 'partition by parameter_version') }}, 0)
-             else point_value_fixed end as point_value,
+    select x.*,
+        case when x.point_value_mode = 'budget'
+             then x.fund_budget_amount / nullif(t.total_points, 0)
+             else x.point_value_fixed end as point_value,
         case when payment_system = 'rate'
              then case when payment_case_class in ('normal', 'high', 'low')
                        then case_points / base_points_per_rw * rate_amount
                        else charge * item_payment_ratio end
         end as rate_payment
-    from points
+    from points as x
+    left join version_points as t on t.parameter_version = x.parameter_version
 ),
 paid as (
     select *,
