@@ -12,7 +12,24 @@
     Sums of whole numbers or of DECIMAL columns need none of this (they are exact already). -#}
 
 {% macro exact_sum(expr, scale=10) -%}
-    cast(sum(cast({{ expr }} as decimal(38, {{ scale }}))) as double)
+    {{ exact_sum_result(exact_sum_decimal(expr, scale)) }}
+{%- endmacro %}
+
+{#- exact_sum in two steps, for sums that are added up again before they are reported (a coarser grain
+    rolled up from a finer one): exact_sum_decimal is the DECIMAL(38, scale) sum, kept as DECIMAL (a sum of
+    such sums is exact too, so it equals the sum over all the rows); exact_sum_result casts it to double.
+    exact_sum(x) = exact_sum_result(exact_sum_decimal(x)). -#}
+{% macro exact_sum_decimal(expr, scale=10) -%}
+    sum(cast({{ expr }} as decimal(38, {{ scale }})))
+{%- endmacro %}
+
+{% macro exact_sum_result(decimal_sum) -%}
+    cast({{ decimal_sum }} as double)
+{%- endmacro %}
+
+{#- exact_avg from a kept exact_sum_decimal and the count of the values it added (as exact_avg). -#}
+{% macro exact_avg_result(decimal_sum, value_count) -%}
+    ({{ exact_sum_result(decimal_sum) }} / nullif({{ value_count }}, 0))
 {%- endmacro %}
 
 {#- The mean of the non-null values (as avg): exact_sum / count. -#}

@@ -1,8 +1,14 @@
 {#- Margins per department (出院科别 and its inpatient cost centre) and month (DRG 盈亏/结余分析). Grain: hospital_id × cost_month × costing_method × revenue_basis × discharge_dept_code × cost_center_code.
     revenue_basis on every row: item_revenue (住院总费用) | drg_payment (simulated DRG payment);
-    costing_method: top_down | ccr. Measures: macro margin_measures (defined once). Costed cases only. -#}
+    costing_method: top_down | ccr. Measures: macro margin_measures (defined once), rolled up from int_margin_sums_by_doctor. Costed cases only. -#}
+with s as (
+    select hospital_id, cost_month, costing_method, discharge_dept_code, cost_center_code,
+        {{ margin_sums_rolled_up() | indent(4) }}
+    from {{ ref('int_margin_sums_by_doctor') }}
+    group by hospital_id, cost_month, costing_method, discharge_dept_code, cost_center_code
+)
 select
-    hospital_id, cost_month, costing_method, revenue_basis, discharge_dept_code, cost_center_code,
+    s.hospital_id, s.cost_month, s.costing_method, b.revenue_basis, s.discharge_dept_code, s.cost_center_code,
     {{ margin_measures() }}
-from {{ revenue_basis_rows() }} as r
-group by hospital_id, cost_month, costing_method, revenue_basis, discharge_dept_code, cost_center_code
+from s
+cross join {{ revenue_bases() }} as b

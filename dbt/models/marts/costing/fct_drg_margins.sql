@@ -5,12 +5,20 @@
     Break-even (保本点): fixed cost = Σ (full − variable), treated as fixed; contribution per case =
     (Σ revenue − Σ variable) / cases; break_even_case_count = fixed / contribution per case, null with
     has_no_break_even when the contribution per case ≤ 0. -#}
-with m as (
+with s as (
+    -- the cases once per costing method, both revenue bases at once (macro margin_sums)
     select
-        hospital_id, cost_month, costing_method, revenue_basis, scheme_version, drg_code,
+        hospital_id, cost_month, costing_method, scheme_version, drg_code,
+        {{ margin_sums() | indent(4) }}
+    from {{ ref('int_discharges_joined_to_revenue_bases') }}
+    group by hospital_id, cost_month, costing_method, scheme_version, drg_code
+),
+m as (
+    select
+        s.hospital_id, s.cost_month, s.costing_method, b.revenue_basis, s.scheme_version, s.drg_code,
         {{ margin_measures() }}
-    from {{ revenue_basis_rows() }} as r
-    group by hospital_id, cost_month, costing_method, revenue_basis, scheme_version, drg_code
+    from s
+    cross join {{ revenue_bases() }} as b
 )
 select
     m.*,
