@@ -20,8 +20,7 @@ from pathlib import Path
 GROUPER_MODELS = ["int_scheme_codes_keyed_to_mdcs", "int_grouper_inputs_mapped", "int_discharges_prechecked",
                   "int_discharges_joined_to_schemes", "int_discharges_assigned_to_mdc",
                   "int_discharges_assigned_to_adrg", "int_discharges_assessed_for_severity",
-                  "int_discharges_grouped", "int_grouper_principal_codes", "int_discharge_grouping_traces",
-                  "fct_discharge_groupings",
+                  "int_discharges_grouped", "int_discharge_grouping_traces", "fct_discharge_groupings",
                   "fct_discharge_grouping_traces"]
 
 

@@ -49,3 +49,12 @@
   {{ i }}.discharge_key = {{ x }}.discharge_key
   {%- if grouper_map_active() %} and {{ i }}.scheme_version is not distinct from {{ x }}.scheme_version{% endif %}
 {%- endmacro %}
+
+{#- The join condition of the principal diagnosis (code_type 'dx', seq 0) or principal procedure ('px', seq 1)
+    row of int_grouper_inputs_mapped (alias i) with a discharge x scheme row (alias x): where a trace needs
+    the code as text (the grouper itself compares code keys). A plain join, not an aggregated view, so that
+    DuckDB builds it on the few rows being traced. -#}
+{% macro grouper_principal_code_on(i, x, code_type) -%}
+  {{ grouper_inputs_on(i, x) }} and {{ i }}.code_type = '{{ code_type }}'
+  and {{ i }}.seq = {{ 0 if code_type == 'dx' else 1 }}
+{%- endmacro %}

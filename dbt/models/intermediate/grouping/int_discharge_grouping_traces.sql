@@ -29,20 +29,22 @@ joined as (
         a.mdc_code,
         a.skipped_trace,
         case when a.mdc_code is not null then
-            {{ grouper_mdc_trace('m', 'a.mdc_form_rank', 'pc.pdx_code', 'pc.pdx_dagger_code', 's.age_days',
+            {{ grouper_mdc_trace('m', 'a.mdc_form_rank', 'pd.code', 'pd.dagger_code', 's.age_days',
                                  's.sex_code', 'a.body_region_count', 'a.region_names', 'a.min_regions') }}
         end                                                                as mdc_trace,
         a.kind_rank, a.pdx_form_rank, t.trace_head, t.rule_template, t.has_other_placeholder,
         a.first_or_code, a.body_region_count, a.qy_seq, a.qy_code,
         a.h1, a.h2, a.h3, a.h4, a.h5, a.h6, a.h7, a.h8,
-        pc.pdx_code, pc.pdx_dagger_code, pc.ppx_code, s.age_days, s.birth_weight_g, s.vent_hours,
+        pd.code as pdx_code, pd.dagger_code as pdx_dagger_code, pp.code as ppx_code, s.age_days, s.birth_weight_g, s.vent_hours,
         v.severity_level,
         v.severity_trace,
         d.severity_digit
     from grouped as g
     left join {{ ref('int_discharges_prechecked') }} as s
         on s.discharge_key = g.discharge_key and s.scheme_version = g.scheme_version
-    left join {{ ref('int_grouper_principal_codes') }} as pc on {{ grouper_inputs_on('pc', 's') }}
+    -- the principal codes as text (the grouper compares code keys; int_grouper_inputs_mapped keeps their text)
+    left join {{ ref('int_grouper_inputs_mapped') }} as pd on {{ grouper_principal_code_on('pd', 's', 'dx') }}
+    left join {{ ref('int_grouper_inputs_mapped') }} as pp on {{ grouper_principal_code_on('pp', 's', 'px') }}
     left join {{ ref('int_discharges_assigned_to_adrg') }} as a
         on a.discharge_key = g.discharge_key and a.scheme_version = g.scheme_version
     left join {{ ref('int_discharges_assessed_for_severity') }} as v

@@ -331,7 +331,7 @@ skipped_candidates as (
 skipped as (
     select
         k.discharge_key, k.scheme_version,
-        {{ grouper_string_agg(grouper_mdc_trace('m', 'k.dx_form_rank', 'pc.pdx_code', 'pc.pdx_dagger_code',
+        {{ grouper_string_agg(grouper_mdc_trace('m', 'k.dx_form_rank', 'pd.code', 'pd.dagger_code',
                                                 'x.age_days', 'x.sex_code', 'k.body_region_count',
                                                 'k.region_names', 'k.min_regions')
                               ~ " || '，但无匹配 ADRG，转下一 MDC'", '；', 'k.precedence') }} as skipped_trace
@@ -339,7 +339,7 @@ skipped as (
     join mdcs as m on m.scheme_version = k.scheme_version and m.mdc_code = k.mdc_code
     join cases as x on x.discharge_key = k.discharge_key and x.scheme_version = k.scheme_version
     -- the principal codes as text (few cases: only those with a skipped MDC)
-    left join {{ ref('int_grouper_principal_codes') }} as pc on {{ grouper_inputs_on('pc', 'k') }}
+    left join {{ ref('int_grouper_inputs_mapped') }} as pd on {{ grouper_principal_code_on('pd', 'k', 'dx') }}
     group by k.discharge_key, k.scheme_version
 ),
 

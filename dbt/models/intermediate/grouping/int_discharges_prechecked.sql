@@ -123,7 +123,7 @@ select
     los_days,
     total_cost_amount,
     -- the principal diagnosis and its dagger part as code keys (grouper_code_key), for the MDC and
-    -- severity joins; their text is in int_grouper_principal_codes, for the traces
+    -- severity joins; the traces take their text from int_grouper_inputs_mapped (grouper_principal_code_on)
     pdx_key,
     pdx_dagger_key,
     dx_count,
