@@ -25,10 +25,11 @@ dept_totals as (
     from cases group by hospital_id, cost_month, cost_center_code
 ),
 charges as (
-    select c.discharge_id, c.hospital_id, c.cost_month, c.cost_center_code, c.bed_days, ch.service_kind,
-           cast(ch.charge_amount as double) as charge
-    from {{ ref('int_discharge_charges_grouped_to_service_kinds') }} as ch
-    join cases as c on c.discharge_id = ch.discharge_id
+    -- the charges of the discharges with a cost centre (as cases), keyed by their unit
+    select discharge_id, hospital_id, cost_month, cost_center_code, service_kind,
+           cast(charge_amount as double) as charge
+    from {{ ref('int_discharge_charges_grouped_to_service_kinds') }}
+    where cost_center_code is not null
 ),
 kind_totals as (
     select hospital_id, cost_month, cost_center_code, service_kind, {{ exact_sum('charge') }} as charge
@@ -68,14 +69,15 @@ shared as (
     union all
     -- CCR unit whose cases have no charge of its kind: bed-days
     select c.discharge_id, u.hospital_id, u.cost_month, u.cost_center_code, u.costing_method, u.unit_kind,
-           0.0, c.bed_days / t.bed_days, true,
+           0.0, c.bed_days / u.dept_bed_days, true,
            u.direct_pool_amount, u.medical_business_pool_amount, u.full_pool_amount, u.fiscal_pool_amount
-    from ccr_units as u
+    from (select u.*, t.bed_days as dept_bed_days
+          from ccr_units as u
+          join dept_totals as t
+            on t.hospital_id = u.hospital_id and t.cost_month = u.cost_month and t.cost_center_code = u.cost_center_code
+          where coalesce(u.unit_charge, 0) <= 0) as u
     join cases as c
       on c.hospital_id = u.hospital_id and c.cost_month = u.cost_month and c.cost_center_code = u.cost_center_code
-    join dept_totals as t
-      on t.hospital_id = u.hospital_id and t.cost_month = u.cost_month and t.cost_center_code = u.cost_center_code
-    where coalesce(u.unit_charge, 0) <= 0
 )
 select
     cast(discharge_id as {{ dbt.type_string() }})       as discharge_id,
