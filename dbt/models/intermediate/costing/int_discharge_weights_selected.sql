@@ -2,7 +2,9 @@
     Read by ref(var costing_rw_model), default fct_case_mix_discharges (dbt_project.yml), so the RW edge is
     in the lineage and a full build orders case mix before costing. With the var set to null the relation
     marts.fct_case_mix_discharges is read when it exists (no lineage), else every RW is null (a warning is
-    logged; payment of grouped cases is then null). -#}
+    logged; payment of grouped cases is then null). A view (a column subset read once, by
+    fct_discharge_payments). -#}
+{{ config(materialized='view') }}
 {%- set rw_model = var('costing_rw_model', none) %}
 {%- if rw_model %}
 select
