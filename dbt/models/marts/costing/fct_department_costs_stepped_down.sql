@@ -13,7 +13,11 @@ received as (
         sum(case when step = 3 then amount else 0 end) as received_step3_amount,
         sum(case when step > 0 and origin_class = 'auxiliary' then amount else 0 end) as received_from_auxiliary_amount,
         sum(case when step > 0 and origin_class = 'medical_technical' then amount else 0 end) as received_from_medical_technical_amount,
-        sum(case when step > 0 and origin_class = 'administrative' then amount else 0 end) as received_from_administrative_amount
+        sum(case when step > 0 and origin_class = 'administrative' then amount else 0 end) as received_from_administrative_amount,
+        sum(case when origin_class = 'clinical' then amount else 0 end) as in_clinical,
+        sum(case when origin_class = 'medical_technical' then amount else 0 end) as in_medical_technical,
+        sum(case when origin_class = 'auxiliary' then amount else 0 end) as in_auxiliary,
+        sum(case when origin_class = 'administrative' then amount else 0 end) as in_administrative
     from flows
     group by hospital_id, cost_month, cost_center_code, cost_item, fund_source
 ),
@@ -27,15 +31,6 @@ given as (
     from flows
     where step > 0
     group by hospital_id, cost_month, from_cost_center_code, cost_item, fund_source
-),
-by_origin as (
-    select hospital_id, cost_month, cost_center_code, cost_item, fund_source,
-        sum(case when origin_class = 'clinical' then amount else 0 end) as in_clinical,
-        sum(case when origin_class = 'medical_technical' then amount else 0 end) as in_medical_technical,
-        sum(case when origin_class = 'auxiliary' then amount else 0 end) as in_auxiliary,
-        sum(case when origin_class = 'administrative' then amount else 0 end) as in_administrative
-    from flows
-    group by hospital_id, cost_month, cost_center_code, cost_item, fund_source
 ),
 scopes as (
     select distinct fund_source, fund_scope from flows
@@ -60,16 +55,13 @@ select
     cast(coalesce(g.allocated_out_amount, 0) as decimal(18,2))       as allocated_out_amount,
     cast(r.direct_cost_amount + r.received_step1_amount + r.received_step2_amount + r.received_step3_amount
          - coalesce(g.allocated_out_amount, 0) as decimal(18,2))     as final_cost_amount,
-    cast(o.in_clinical - coalesce(g.out_clinical, 0) as decimal(18,2))                   as final_from_clinical_amount,
-    cast(o.in_medical_technical - coalesce(g.out_medical_technical, 0) as decimal(18,2)) as final_from_medical_technical_amount,
-    cast(o.in_auxiliary - coalesce(g.out_auxiliary, 0) as decimal(18,2))                 as final_from_auxiliary_amount,
-    cast(o.in_administrative - coalesce(g.out_administrative, 0) as decimal(18,2))       as final_from_administrative_amount,
+    cast(r.in_clinical - coalesce(g.out_clinical, 0) as decimal(18,2))                   as final_from_clinical_amount,
+    cast(r.in_medical_technical - coalesce(g.out_medical_technical, 0) as decimal(18,2)) as final_from_medical_technical_amount,
+    cast(r.in_auxiliary - coalesce(g.out_auxiliary, 0) as decimal(18,2))                 as final_from_auxiliary_amount,
+    cast(r.in_administrative - coalesce(g.out_administrative, 0) as decimal(18,2))       as final_from_administrative_amount,
     cast(d.dept_class <> 'clinical' and r.direct_cost_amount + r.received_step1_amount + r.received_step2_amount
          + r.received_step3_amount - coalesce(g.allocated_out_amount, 0) <> 0 as boolean) as is_unallocated
 from received as r
-join by_origin as o
-  on o.hospital_id = r.hospital_id and o.cost_month = r.cost_month and o.cost_center_code = r.cost_center_code
- and o.cost_item = r.cost_item and o.fund_source = r.fund_source
 left join given as g
   on g.hospital_id = r.hospital_id and g.cost_month = r.cost_month and g.cost_center_code = r.cost_center_code
  and g.cost_item = r.cost_item and g.fund_source = r.fund_source
