@@ -1,6 +1,7 @@
 {#- The MDC and ADRG of each case. Grain: discharge_key x scheme_version (valid, mappable cases).
 
-    Inside each candidate MDC (int_discharges_assigned_to_mdc) the ADRGs are tried in this order:
+    Inside each candidate MDC (int_discharges_assigned_to_mdc, and the MDCs entered by their ADRG rules) the
+    ADRGs are tried in this order:
       1. surgical ADRGs in file order (ppx_in looks at procedure slot 1; any_px_in — 同时包含 /
          手术表 rules — and or_proc_any — 全部手术 — look at every slot);
       2. QY (qy_mode principal: slot 1, any: some slot, holds an operating-room procedure — in
@@ -61,6 +62,12 @@ list_codes as (
 mdcs as (
     select scheme_version, mdc_code, mdc_name, precedence, entry_rule, sex_restriction
     from {{ source('scheme', 'mdcs') }}
+),
+
+-- MDCs entered by their ADRG rules (MDCA): a candidate of every valid case whose sex they admit, so they
+-- have no row per case in int_discharges_assigned_to_mdc
+rule_mdcs as (
+    select scheme_version, mdc_code, sex_restriction from mdcs where entry_rule = 'adrg_rules'
 ),
 
 adrgs as (
@@ -128,13 +135,28 @@ raw_hits as (
         on l.cond_type in ('any_px_in', 'not_any_px_in') and l.code_type = 'px' and l.code_key = f.code_key{{ same_scheme }}
 ),
 
--- only in the case's candidate MDCs (joined on the MDC key)
+-- only in the case's candidate MDCs: those its principal diagnosis entered (joined on the MDC key) and
+-- those entered by their ADRG rules (every valid case whose sex the MDC admits)
 hits as (
     select h.*
     from raw_hits as h
     join candidates as k
         on k.discharge_key = h.discharge_key and k.scheme_version = h.scheme_version
        and k.mdc_code = h.mdc_code
+    -- (no join to the cases here: a hit of an invalid case goes no further than `assembled`, which starts
+    -- from the valid cases; joined to the 1 M cases, DuckDB built the case table first, ≈ 0.5 s)
+    union all
+    select h.*
+    from raw_hits as h
+    join rule_mdcs as r on r.scheme_version = h.scheme_version and r.mdc_code = h.mdc_code
+    where r.sex_restriction is null
+    union all
+    select h.*
+    from raw_hits as h
+    join rule_mdcs as r on r.scheme_version = h.scheme_version and r.mdc_code = h.mdc_code
+    join cases as c
+        on c.discharge_key = h.discharge_key and c.scheme_version = h.scheme_version
+       and c.sex_code = r.sex_restriction
 ),
 
 -- grouped without mdc_code (the ADRG determines it; list_passed takes it from alts)
@@ -170,7 +192,18 @@ list_passed as (
         case when h.discharge_key is null then 0 else 1 end as negative_hits,
         cast(null as integer) as pdx_form_rank,
         a.other_conds
-    from candidates as k
+    from (
+        select discharge_key, scheme_version, mdc_code from candidates
+        union all
+        -- MDCs entered by their ADRG rules that have such alternatives (none in CHS-DRG 1.1)
+        select c.discharge_key, c.scheme_version, r.mdc_code
+        from cases as c
+        join rule_mdcs as r on r.scheme_version = c.scheme_version
+        where (r.sex_restriction is null or r.sex_restriction = c.sex_code)
+          and exists (select 1 from alts as x
+                      where x.scheme_version = r.scheme_version and x.mdc_code = r.mdc_code
+                        and x.positive_list_conds = 0)
+    ) as k
     join alts as a on a.scheme_version = k.scheme_version and a.mdc_code = k.mdc_code
     left join negative_alt_hits as h
         on h.discharge_key = k.discharge_key and h.scheme_version = k.scheme_version
@@ -206,15 +239,16 @@ others as (
                 case when {{ attr_value }} is null then c.attr in {{ grouper_sql_list(null_pass) }}
                      else (c.min_value is null or {{ attr_value }} >= c.min_value)
                       and (c.max_value is null or {{ attr_value }} < c.max_value) end
-            when c.cond_type = 'mdc_pdx' then k.is_pdx_in_mdc_table
-            when c.cond_type = 'min_body_regions' then k.body_region_count >= c.min_value
+            -- no candidate row: an MDC entered by its ADRG rules (principal dx not in its table, no regions)
+            when c.cond_type = 'mdc_pdx' then coalesce(k.is_pdx_in_mdc_table, false)
+            when c.cond_type = 'min_body_regions' then coalesce(k.body_region_count, 0) >= c.min_value
             else false
         end                                                                 as is_met
     from list_passed as p
     join conditions as c
         on c.scheme_version = p.scheme_version and c.adrg_code = p.adrg_code and c.alt_no = p.alt_no
        and not c.is_positive_list
-    join candidates as k
+    left join candidates as k
         on k.discharge_key = p.discharge_key and k.scheme_version = p.scheme_version and k.mdc_code = p.mdc_code
     left join or_summary as o on o.discharge_key = p.discharge_key and o.scheme_version = p.scheme_version
     left join cases as cv on cv.discharge_key = p.discharge_key and cv.scheme_version = p.scheme_version
@@ -303,8 +337,9 @@ chosen_adrg as (
         coalesce(a.adrg_code, c.mdc_code || 'QY')                           as adrg_code,
         t.rule_template,
         -- the chosen MDC is one of the case's candidates: what its entry trace needs, in the same pass
+        -- (no candidate row for an MDC entered by its ADRG rules)
         k.dx_form_rank                                                      as mdc_form_rank,
-        k.body_region_count,
+        coalesce(k.body_region_count, 0)                                    as body_region_count,
         k.region_names,
         k.min_regions
     from chosen as c

@@ -1,20 +1,21 @@
 {#- The MDCs a case may enter, in the scheme's precedence order (fall-through happens in
     int_discharges_assigned_to_adrg: the first of these MDCs that yields an ADRG wins).
-    Grain: discharge_key x scheme_version x mdc_code (candidate MDCs only; valid, mappable cases only).
+    Grain: discharge_key x scheme_version x mdc_code (the MDCs a valid, mappable case's principal diagnosis
+    enters).
 
     Entry rules (mdcs.entry_rule, docs/scheme.md):
       pdx_table     principal dx in the MDC's principal-dx table
       age_lt_1y     the same, and age < 1 year (age in days < 365)
       multi_trauma  the same, and the case's diagnoses in the MDC table cover >= N body regions
                     (N = the smallest min_body_regions of the MDC's ADRGs, 2 if none)
-      adrg_rules    always a candidate: entered only when one of its ADRGs matches (never QY)
+      adrg_rules    a candidate of every valid case (entered only when one of its ADRGs matches, never QY);
+                    it has no row here: the ADRG step takes these MDCs from the scheme's mdcs table
     sex_restriction: the MDC is skipped for the other sex.
     Dagger/asterisk codes: the whole principal code is looked up first; only when no MDC table holds it
-    is the dagger part used (dx_form_rank 2; 1 = the whole code; null for an MDC entered by its ADRG rules,
-    is_pdx_in_mdc_table false). No text: the entry trace is grouper_mdc_trace's, built for the MDCs a
-    case's trace shows.
+    is the dagger part used (dx_form_rank 2; 1 = the whole code). No text: the entry trace is
+    grouper_mdc_trace's, built for the MDCs a case's trace shows.
     A view: only the ADRG step reads it (several times, so DuckDB keeps it once in memory there); as a
-    table its 2 M rows were written and read back (≈ 0.5 s a million cases, docs/grouper.md). -#}
+    table its rows were written and read back (≈ 0.5 s a million cases, docs/grouper.md). -#}
 {{ config(materialized='view') }}
 
 with cases as (
@@ -106,7 +107,7 @@ min_regions as (
 ),
 
 -- no trace text here: the few MDC traces a case shows (the chosen MDC, the skipped ones) are built from
--- these columns by grouper_mdc_trace at the end, instead of a text for each of the 2 M candidate rows
+-- these columns by grouper_mdc_trace at the end, instead of a text for each of the 1 M candidate rows
 table_entries as (
     select
         h.discharge_key,
@@ -129,25 +130,6 @@ table_entries as (
       and (m.sex_restriction is null or m.sex_restriction = c.sex_code)
       and (m.entry_rule <> 'age_lt_1y' or (c.age_years = 0 and c.age_days < 365))
       and (m.entry_rule <> 'multi_trauma' or coalesce(g.region_count, 0) >= coalesce(mr.min_regions, 2))
-),
-
-rule_entries as (
-    select
-        c.discharge_key,
-        c.scheme_version,
-        m.mdc_code,
-        m.precedence,
-        false                                                              as is_pdx_in_mdc_table,
-        0                                                                  as body_region_count,
-        cast(null as integer)                                              as dx_form_rank,
-        cast(null as varchar)                                              as region_names,
-        cast(null as integer)                                              as min_regions
-    from cases as c
-    join mdcs as m on m.scheme_version = c.scheme_version
-    where m.entry_rule = 'adrg_rules'
-      and (m.sex_restriction is null or m.sex_restriction = c.sex_code)
 )
 
 select * from table_entries
-union all
-select * from rule_entries
