@@ -278,3 +278,22 @@ def test_ingest_writes_under_its_own_memory_limit_and_restores_the_connection(mo
     with _ingest_writes(c):
         assert limit(c) == configured
     c.close()
+
+
+def test_ingest_writes_add_their_settings_to_the_connections_and_set_them_back():
+    """FSST and the common-subexpression optimizer are off while ingest writes, on top of what the
+    connection already disables; afterwards the connection's own values come back exactly."""
+    from casemix.ingest.stage import _ingest_writes
+
+    def setting(c, k: str) -> set[str]:
+        return {m.lower() for m in c.execute(f"SELECT current_setting('{k}')").fetchone()[0].split(",") if m}
+
+    c = duckdb.connect()
+    c.execute("SET disabled_optimizers = 'filter_pushdown'")
+    c.execute("SET disabled_compression_methods = 'rle'")
+    with _ingest_writes(c):
+        assert setting(c, "disabled_optimizers") == {"filter_pushdown", "common_subexpressions"}
+        assert setting(c, "disabled_compression_methods") == {"rle", "fsst"}
+    assert setting(c, "disabled_optimizers") == {"filter_pushdown"}
+    assert setting(c, "disabled_compression_methods") == {"rle"}
+    c.close()

@@ -94,19 +94,25 @@ class StageResult:
 # half the CPU of writing the wide stage and published rows (200,000 cases: 4.6 s -> 2.7 s) for a
 # larger file; dictionary, RLE, bit-packing and the others stay on. Measured in docs/ingest.md.
 INGEST_DISABLED_COMPRESSION = ("fsst",)
+# Optimizers ingest turns off while it stages and publishes. The common-subexpression optimizer spent
+# ≈ 0.3 cpu s planning every staging statement (≈ 300 columns, whatever the file's size) and found
+# nothing to share in it: a 2,000-case file staged in 1.01-1.05 cpu s without it against 1.28-1.36
+# with it (docs/ingest.md, "Speed").
+INGEST_DISABLED_OPTIMIZERS = ("common_subexpressions",)
 # These settings are GLOBAL in DuckDB: every connection to the same database in this process sees them
-# while ingest holds them. Turning the common-subexpression optimizer off as well planned the staging
-# statement in a third of the time (it spent ≈ 0.9 s of ≈ 1.7 s wall on every file, whatever its
-# size), but with it the end-to-end test's case-mix unit test (a float compared to the last digit,
-# dbt run in the same process) failed twice and passed without it, so it stays on.
-_INGEST_SETTINGS = {"disabled_compression_methods": INGEST_DISABLED_COMPRESSION}
+# while ingest holds them (set back by ``_ingest_writes``). The optimizer was once kept on because the
+# end-to-end test's case-mix unit test (a float compared to the last digit, dbt run in the same
+# process) failed twice with it off; the aggregates over doubles have been exact since 80bf416 and
+# that test passes with it off.
+_INGEST_SETTINGS = {"disabled_compression_methods": INGEST_DISABLED_COMPRESSION,
+                    "disabled_optimizers": INGEST_DISABLED_OPTIMIZERS}
 
 
 @contextmanager
 def _ingest_writes(con: duckdb.DuckDBPyConnection):
-    """While ingest stages or publishes: the compression methods above off (added to what the connection
-    already disables) and DuckDB's memory limit at ``CASEMIX_INGEST_MEMORY_LIMIT`` (``casemix.config``);
-    afterwards the compression setting as it was and the memory limit at the configured
+    """While ingest stages or publishes: the compression methods and optimizers above off (added to what
+    the connection already disables) and DuckDB's memory limit at ``CASEMIX_INGEST_MEMORY_LIMIT``
+    (``casemix.config``); afterwards those settings as they were and the memory limit at the configured
     ``CASEMIX_DUCKDB_MEMORY_LIMIT``."""
     from casemix.config import settings
     from casemix.warehouse import memory_limit_during
