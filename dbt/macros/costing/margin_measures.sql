@@ -105,12 +105,18 @@
     cast('simulated from the front page (payment groups on the settlement list)' as {{ dbt.type_string() }}) as data_basis
 {%- endmacro %}
 
-{#- Rows of int_discharges_joined_to_revenue_bases once per revenue basis, with revenue_amount:
-    item_revenue (住院总费用) | drg_payment (simulated DRG payment). -#}
-{% macro revenue_basis_rows() -%}
-(select r.*, b.revenue_basis,
-        case when b.revenue_basis = 'item_revenue' then r.item_revenue_amount else r.drg_payment_amount end
-            as revenue_amount
+{#- The rows of int_discharges_joined_to_revenue_bases of one costing method on one revenue basis, those
+    of the one-row relation ``settings`` (columns costing_method, revenue_basis), with revenue_basis and
+    revenue_amount (fct_drg_quadrants, fct_rw_incentives). -#}
+{% macro revenue_basis_rows_of(settings) -%}
+(select r.*, {{ settings }}.revenue_basis,
+        {{ revenue_of_basis(settings ~ '.revenue_basis', 'r') }} as revenue_amount
    from {{ ref('int_discharges_joined_to_revenue_bases') }} as r
-  cross join (select 'item_revenue' as revenue_basis union all select 'drg_payment') as b)
+   join {{ settings }} on r.costing_method = {{ settings }}.costing_method
+    and {{ settings }}.revenue_basis in ({% for basis, col in revenue_basis_columns() %}'{{ basis }}'{{ ', ' if not loop.last }}{% endfor %}))
+{%- endmacro %}
+
+{#- The revenue of a case row ``alias`` on basis ``basis`` (revenue_basis_columns). -#}
+{% macro revenue_of_basis(basis, alias) -%}
+(case {{ basis }} {% for b, col in revenue_basis_columns() %}when '{{ b }}' then {{ alias }}.{{ col }} {% endfor %}end)
 {%- endmacro %}

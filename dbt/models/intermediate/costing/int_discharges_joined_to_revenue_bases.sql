@@ -1,7 +1,8 @@
 {#- Costed discharges (costing_status = costed) with their cost layers under each costing method and
     their revenue on both bases: item_revenue_amount (项目收入 = 住院总费用 ZFY) and drg_payment_amount (the
-    simulated DRG payment of fct_discharge_payments). Grain: discharge_id × costing_method. The marts
-    turn the two bases into rows with macro revenue_basis_rows. -#}
+    simulated DRG payment of fct_discharge_payments). Grain: discharge_id × costing_method. The margin
+    marts sum both bases at once (macro margin_sums) and make a row per basis from the sums (revenue_bases);
+    the quadrant and incentive marts read the one basis of their settings (revenue_basis_rows_of). -#}
 select
     cast(c.discharge_id as {{ dbt.type_string() }})         as discharge_id,
     cast(c.costing_method as {{ dbt.type_string() }})       as costing_method,

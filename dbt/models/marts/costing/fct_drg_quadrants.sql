@@ -21,8 +21,8 @@ cases as (
                      when 'medical_business' then r.medical_business_cost_amount
                      else r.full_cost_amount end as layer_cost_amount,
         p.layer, p.x_line_mode
-    from {{ revenue_basis_rows() }} as r
-    join p on r.revenue_basis = p.revenue_basis and r.costing_method = p.costing_method
+    from {{ revenue_basis_rows_of('p') }} as r
+    cross join p
     where r.grouping_status = 'grouped' and r.rw is not null
 ),
 cmi as (

@@ -13,8 +13,8 @@ cases as (
     select r.*, p.incentive_level,
            case when p.incentive_level = 'department' then r.discharge_dept_code else '' end as class_dept_code,
            case when r.grouping_status = 'grouped' and r.rw is not null then r.drg_code end as class_drg_code
-    from {{ revenue_basis_rows() }} as r
-    join p on r.revenue_basis = p.revenue_basis and r.costing_method = p.costing_method
+    from {{ revenue_basis_rows_of('p') }} as r
+    cross join p
 ),
 classed as (
     select c.*, q.quadrant_class, q.incentive_coefficient
