@@ -95,13 +95,21 @@ stats as (
      and h.scheme_version = b.scheme_version and h.drg_code = b.drg_code
     left join regional_means as r on r.parameter_version = b.parameter_version
 ),
+repeated as (
+    -- patient × scheme × DRG with more than one discharge: only their discharges can have a next one
+    select patient_id, scheme_version, drg_code
+    from base group by patient_id, scheme_version, drg_code having count(*) > 1
+),
 next_admissions as (
-    -- the patient's next admission with the same DRG (readmission), on a narrow projection: a window
-    -- carries every column of its input through its sort
-    select discharge_id,
-        lead(admission_date) over (partition by patient_id, scheme_version, drg_code
-                                   order by admission_date, discharge_id) as next_same_drg_admission_date
-    from base
+    -- the patient's next admission with the same DRG (readmission), over the discharges of repeated only
+    -- and on a narrow projection (a window sorts every column of its input)
+    select b.discharge_id,
+        lead(b.admission_date) over (partition by b.patient_id, b.scheme_version, b.drg_code
+                                     order by b.admission_date, b.discharge_id) as next_same_drg_admission_date
+    from base as b
+    join repeated as r
+      on r.patient_id is not distinct from b.patient_id and r.scheme_version is not distinct from b.scheme_version
+     and r.drg_code is not distinct from b.drg_code
 ),
 classified as (
     select s.*, t.high_multiple,
