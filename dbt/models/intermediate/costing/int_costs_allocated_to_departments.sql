@@ -7,7 +7,10 @@
     Each class is allocated in full before the next, with no back-flow. A source with no usable driver
     rows in a month keeps its cost (see fct_department_costs_stepped_down.is_unallocated).
     Grain: hospital_id × cost_month × cost_center_code × cost_item × fund_source × origin_class × step ×
-    from_cost_center_code. -#}
+    from_cost_center_code. A view: read by int_costing_units_pooled (its clinical inpatient rows) and
+    fct_department_costs_stepped_down (once, a CTE); computing it twice costs less than writing its 2.7M
+    rows (1M-case benchmark, docs/costing.md, Speed). -#}
+{{ config(materialized='view') }}
 with departments as (
     select * from {{ ref('stg_costing__departments') }}
 ),
