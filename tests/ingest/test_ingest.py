@@ -280,20 +280,28 @@ def test_ingest_writes_under_its_own_memory_limit_and_restores_the_connection(mo
     c.close()
 
 
-def test_ingest_writes_add_their_settings_to_the_connections_and_set_them_back():
-    """FSST and the common-subexpression optimizer are off while ingest writes, on top of what the
-    connection already disables; afterwards the connection's own values come back exactly."""
-    from casemix.ingest.stage import _ingest_writes
+def test_ingest_settings_are_added_to_the_connections_and_set_back(tmp_path, monkeypatch):
+    """FSST is off while ingest writes, and the common-subexpression optimizer while a small file's
+    staging statements run (not a large one's), on top of what the connection already disables;
+    afterwards the connection's own values come back exactly."""
+    import casemix.ingest.stage as stage
 
     def setting(c, k: str) -> set[str]:
+        # DuckDB prints the compression methods in capitals
         return {m.lower() for m in c.execute(f"SELECT current_setting('{k}')").fetchone()[0].split(",") if m}
 
     c = duckdb.connect()
     c.execute("SET disabled_optimizers = 'filter_pushdown'")
     c.execute("SET disabled_compression_methods = 'rle'")
-    with _ingest_writes(c):
-        assert setting(c, "disabled_optimizers") == {"filter_pushdown", "common_subexpressions"}
+    with stage._ingest_writes(c):
         assert setting(c, "disabled_compression_methods") == {"rle", "fsst"}
-    assert setting(c, "disabled_optimizers") == {"filter_pushdown"}
+        assert setting(c, "disabled_optimizers") == {"filter_pushdown"}
     assert setting(c, "disabled_compression_methods") == {"rle"}
+    path = _write(tmp_path / "h1_202403.csv", PINYIN, ROWS)           # ≈ 700 bytes
+    with stage._planning(c, path):
+        assert setting(c, "disabled_optimizers") == {"filter_pushdown", "common_subexpressions"}
+    assert setting(c, "disabled_optimizers") == {"filter_pushdown"}
+    monkeypatch.setattr(stage, "SMALL_FILE_BYTES", 100)
+    with stage._planning(c, path):
+        assert setting(c, "disabled_optimizers") == {"filter_pushdown"}
     c.close()

@@ -94,25 +94,25 @@ class StageResult:
 # half the CPU of writing the wide stage and published rows (200,000 cases: 4.6 s -> 2.7 s) for a
 # larger file; dictionary, RLE, bit-packing and the others stay on. Measured in docs/ingest.md.
 INGEST_DISABLED_COMPRESSION = ("fsst",)
-# Optimizers ingest turns off while it stages and publishes. The common-subexpression optimizer spent
-# ≈ 0.3 cpu s planning every staging statement (≈ 300 columns, whatever the file's size) and found
-# nothing to share in it: a 2,000-case file staged in 1.01-1.05 cpu s without it against 1.28-1.36
-# with it (docs/ingest.md, "Speed").
-INGEST_DISABLED_OPTIMIZERS = ("common_subexpressions",)
 # These settings are GLOBAL in DuckDB: every connection to the same database in this process sees them
-# while ingest holds them (set back by ``_ingest_writes``). The optimizer was once kept on because the
-# end-to-end test's case-mix unit test (a float compared to the last digit, dbt run in the same
-# process) failed twice with it off; the aggregates over doubles have been exact since 80bf416 and
-# that test passes with it off.
-_INGEST_SETTINGS = {"disabled_compression_methods": INGEST_DISABLED_COMPRESSION,
-                    "disabled_optimizers": INGEST_DISABLED_OPTIMIZERS}
+# while ingest holds them (set back by ``_ingest_writes`` and ``_planning``).
+_INGEST_SETTINGS = {"disabled_compression_methods": INGEST_DISABLED_COMPRESSION}
+# A file smaller than this is staged with DuckDB's common-subexpression optimizer off. It spends
+# ≈ 0.3 cpu s planning every staging statement (≈ 300 columns) whatever the file's size, and makes the
+# statement's execution cheaper by about as much per 130,000 records: a 2,000-case file staged in
+# 1.01-1.05 cpu s without it against 1.28-1.36 with it, a 200,000-case one in 8.73-9.21 against
+# 8.46-9.18 (docs/ingest.md, "Speed"). 64 MB is ≈ 57,000 records of the 1M extract (≈ 1.1 KB each).
+# (It had been kept on everywhere after the end-to-end test's case-mix unit test, a float compared to
+# the last digit, failed twice with it off; the aggregates over doubles are exact since 80bf416 and the
+# whole suite passes with it off.)
+SMALL_FILE_BYTES = 64 << 20
 
 
 @contextmanager
 def _ingest_writes(con: duckdb.DuckDBPyConnection):
-    """While ingest stages or publishes: the compression methods and optimizers above off (added to what
-    the connection already disables) and DuckDB's memory limit at ``CASEMIX_INGEST_MEMORY_LIMIT``
-    (``casemix.config``); afterwards those settings as they were and the memory limit at the configured
+    """While ingest stages or publishes: the compression methods above off (added to what the connection
+    already disables) and DuckDB's memory limit at ``CASEMIX_INGEST_MEMORY_LIMIT`` (``casemix.config``);
+    afterwards the compression setting as it was and the memory limit at the configured
     ``CASEMIX_DUCKDB_MEMORY_LIMIT``."""
     from casemix.config import settings
     from casemix.warehouse import memory_limit_during
@@ -128,6 +128,23 @@ def _ingest_writes(con: duckdb.DuckDBPyConnection):
     finally:
         for k, v in prev.items():
             con.execute(f"SET {k} = {_q(v)}")
+
+
+@contextmanager
+def _planning(con: duckdb.DuckDBPyConnection, path: Path):
+    """For a file below ``SMALL_FILE_BYTES``: the common-subexpression optimizer off (added to the
+    optimizers the connection already disables) while its staging statements run, set back after."""
+    size = Path(path).stat().st_size if Path(path).exists() else 0
+    if size >= SMALL_FILE_BYTES:
+        yield
+        return
+    prev = con.execute("SELECT current_setting('disabled_optimizers')").fetchone()[0] or ""
+    off = sorted({m for m in prev.split(",") if m} | {"common_subexpressions"})
+    con.execute(f"SET disabled_optimizers = {_q(','.join(off))}")
+    try:
+        yield
+    finally:
+        con.execute(f"SET disabled_optimizers = {_q(prev)}")
 
 
 # --------------------------------------------------------------------------------------------- DDL
@@ -516,7 +533,7 @@ def _stage(con, name, path, ex, reader, key, cmap, required, first_month, today,
     insert = "INSERT INTO front_page_stage.rows BY NAME " + _stage_select(
         name, ex, hdr, cmap, key, name_month, nm, first_month, today, out_of_partition)
     reader = _prefetched(reader)
-    with _stage_threads(con):
+    with _stage_threads(con), _planning(con, path):
         for chunk in _chunks(reader, STAGE_CHUNK_ROWS):
             con.register("_batches", chunk)
             try:
