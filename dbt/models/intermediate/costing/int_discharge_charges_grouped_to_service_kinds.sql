@@ -25,6 +25,18 @@ kinds as (
     select distinct cost_month, 'ward'
     from {{ ref('int_costing_parameters_by_month') }}
 ),
+month_kinds as (
+    -- per month and kind, whether each fee item counts (its kind, not variable cost): decided once per
+    -- month × kind instead of per discharge × kind; kinds that no item counts in have no charges
+    select
+        p.cost_month, k.service_kind,
+        {%- for i in items %}
+        (p.kind_{{ i }} = k.service_kind and p.ccr_{{ i }} = 0) as in_{{ i }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from p
+    join kinds as k on k.cost_month = p.cost_month
+    where {% for i in items %}(p.kind_{{ i }} = k.service_kind and p.ccr_{{ i }} = 0){{ " or " if not loop.last }}{% endfor %}
+),
 charges as (
     select
         d.discharge_id,
@@ -34,11 +46,10 @@ charges as (
         k.service_kind,
         0
         {%- for i in items %}
-        + case when p.kind_{{ i }} = k.service_kind and p.ccr_{{ i }} = 0 then coalesce(d.{{ i }}_amount, 0) else 0 end
+        + case when k.in_{{ i }} then coalesce(d.{{ i }}_amount, 0) else 0 end
         {%- endfor %} as charge_amount
     from {{ ref('stg_front_page__discharges') }} as d
-    join p on p.cost_month = d.partition_month
-    join kinds as k on k.cost_month = d.partition_month
+    join month_kinds as k on k.cost_month = d.partition_month
     left join {{ ref('stg_costing__dept_mappings') }} as m
       on m.hospital_id = d.hospital_id and m.discharge_dept_code = d.discharge_dept_code
 )
