@@ -14,7 +14,7 @@ import threading
 import time
 from pathlib import Path
 
-DEFAULT_SELECT = ["path:models/intermediate/grouping", "int_discharge_costs_allocated_to_units",
+DEFAULT_SELECT = ["path:models/intermediate/grouping", "fct_discharge_costs",
                   "fct_drg_margins"]
 
 
