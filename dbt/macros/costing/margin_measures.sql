@@ -71,6 +71,24 @@
     {%- endfor %}
 {%- endmacro %}
 
+{#- A margin mart rolled up from int_margin_sums_by_doctor to a coarser grain (the columns `grain`, a list of
+    its grain columns), one row per revenue basis (revenue_basis placed after costing_method, the column
+    order of every margin mart): the one body of fct_department_margins, fct_doctor_margins and
+    fct_monthly_margins. -#}
+{% macro margins_rolled_up_from_doctors(grain) -%}
+with s as (
+    select {{ grain | join(', ') }},
+        {{ margin_sums_rolled_up() | indent(4) }}
+    from {{ ref('int_margin_sums_by_doctor') }}
+    group by {{ grain | join(', ') }}
+)
+select
+    {% for c in grain %}s.{{ c }}, {% if c == 'costing_method' %}b.revenue_basis, {% endif %}{% endfor %}
+    {{ margin_measures() }}
+from s
+cross join {{ revenue_bases() }} as b
+{%- endmacro %}
+
 {#- The measures of the row's revenue_basis from the columns of margin_sums (or margin_sums_rolled_up). -#}
 {% macro margin_measures() -%}
     {%- set R -%}
