@@ -321,8 +321,8 @@ def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
 
     discharges = fetch_df(con, f"""
       WITH dxa AS (
+        -- a matching code is never NULL, so "any delivery code" is "delivery_code IS NOT NULL"
         SELECT discharge_id,
-               bool_or({rx('delivery_dx', 'jbdm')}) AS has_delivery_dx,
                min(CASE WHEN {rx('delivery_dx', 'jbdm')} THEN jbdm END) AS delivery_code,
                bool_or({rx('delivery_outcome_dx', 'jbdm')}) AS has_outcome_dx
         FROM _qc_dx GROUP BY 1),
@@ -350,7 +350,7 @@ def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
         {rx('metastatic_dx', 'd.jbdm')} AS pdx_metastatic,
         {rx('injury_dx', 'd.jbdm')} AS pdx_injury,
         nullif(regexp_extract(d.jbmm, '/([0-9])', 1), '') AS jbmm_behaviour,
-        coalesce(dxa.has_delivery_dx, FALSE) AS has_delivery_dx, dxa.delivery_code,
+        coalesce(dxa.delivery_code IS NOT NULL, FALSE) AS has_delivery_dx, dxa.delivery_code,
         coalesce(dxa.has_outcome_dx, FALSE) AS has_outcome_dx,
         coalesce(pxa.px_code_count, 0) AS px_code_count,
         coalesce(pxa.has_anaesthesia, FALSE) AS has_anaesthesia,
@@ -363,13 +363,17 @@ def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
 
     diagnoses = fetch_df(con, f"""
       SELECT c.case_idx, d.partition_month, d.dx_seq, d.qtzd, d.jbdm, d.rybq, c.xb, c.nl, c.age_days,
-        (d.dx_seq > 0 AND d.jbdm IS NOT NULL AND d.jbdm = pd.jbdm) AS is_pdx_repeat,
-        (d.dx_seq > 0 AND d.jbdm IS NOT NULL AND row_number() OVER (
-            PARTITION BY d.discharge_id, d.jbdm, d.dx_seq > 0 ORDER BY d.dx_seq) > 1) AS is_dup_other,
+        (d.dx_seq > 0 AND d.jbdm IS NOT NULL AND coalesce(k.in_principal, FALSE)) AS is_pdx_repeat,
+        (d.dx_seq > 0 AND d.jbdm IS NOT NULL AND d.dx_seq > k.first_other_seq) AS is_dup_other,
         {dx_tab_cols}
       FROM _qc_dx d
       JOIN _qc_cases c USING (discharge_id)
-      LEFT JOIN (SELECT discharge_id, jbdm FROM _qc_dx WHERE dx_seq = 0) pd USING (discharge_id)
+      -- per case and code: is it the principal's, and the first other slot that has it (a hash
+      -- aggregate; a window over case and code sorted the 1M rows)
+      LEFT JOIN (SELECT discharge_id, jbdm, bool_or(dx_seq = 0) AS in_principal,
+                        min(dx_seq) FILTER (WHERE dx_seq > 0) AS first_other_seq
+                 FROM _qc_dx WHERE jbdm IS NOT NULL GROUP BY discharge_id, jbdm) k
+        ON k.discharge_id = d.discharge_id AND k.jbdm = d.jbdm
       {dx_tab_join}
       ORDER BY c.case_idx, d.dx_seq""")
 
