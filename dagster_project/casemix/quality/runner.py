@@ -235,6 +235,21 @@ def _fields(dataset: str, column: str, seq: np.ndarray | None) -> np.ndarray | s
     return column.upper()
 
 
+def _raised(exception_info) -> str | None:
+    """The message of an exception GX caught for an expectation, else None. GX reports it in one of two
+    shapes: flat (``{"raised_exception": True, "exception_message": …}``, the expectation failed) or,
+    when a metric it depends on could not be computed (e.g. a row condition comparing text with a
+    number), one such dict per metric, keyed by the metric's id — with ``success`` False and an empty
+    result, which must not be read as "no finding"."""
+    info = exception_info or {}
+    if info.get("raised_exception"):
+        return str(info.get("exception_message"))
+    for v in info.values():
+        if isinstance(v, dict) and v.get("raised_exception"):
+            return str(v.get("exception_message"))
+    return None
+
+
 def _empty_issues() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in ISSUE_COLUMNS})
 
@@ -300,6 +315,7 @@ def run_rules(frames: dict[str, pd.DataFrame], ruleset: RuleSet | None = None,
         for c in checks:
             groups.setdefault(c.rule_id, []).append(c)
         masks: dict[str, np.ndarray | None] = {}    # repr(conditions) -> rows they select (None: all)
+        unmasked: set[str] = set()                  # conditions the mask could not be computed for
         results = []
         t = time.perf_counter()
         for rid, cs in groups.items():
@@ -311,7 +327,11 @@ def run_rules(frames: dict[str, pd.DataFrame], ruleset: RuleSet | None = None,
             for j, (ck, cs_c) in enumerate(by_cond.items()):
                 if ck not in masks:
                     conds = cs_c[0].conditions
-                    masks[ck] = _mask(df, conds) if conds else None
+                    try:
+                        masks[ck] = _mask(df, conds) if conds else None
+                    except Exception:       # GX gets every row and reports its own error, as before
+                        masks[ck] = None
+                        unmasked.add(ck)
                 m = masks[ck]
                 suite = gxh.suite(ruleset, dataset, cs_c)
                 res = gxh.validate(dataset, suite, df[need] if m is None else df.loc[m, need])
@@ -323,16 +343,19 @@ def run_rules(frames: dict[str, pd.DataFrame], ruleset: RuleSet | None = None,
             key = (r.expectation_config.meta or {}).get("casemix_check")
             c = by_key[key]
             rule = next(p for p in ruleset.parts(c.rule_id) if p.dataset == dataset)
-            exc = r.exception_info or {}
-            if exc.get("raised_exception"):
+            raised = _raised(r.exception_info)
+            if raised is not None:
                 status[c.rule_id] = "error"
                 structural.append({"partition_month": None, "check": "rule_error",
-                                   "detail": f"{c.rule_id} ({c.expectation} on {dataset}): "
-                                             f"{exc.get('exception_message')}"})
+                                   "detail": f"{c.rule_id} ({c.expectation} on {dataset}): {raised}"})
                 continue
             # applicable rows: the condition, and (except null checks) a value in every checked column
-            m = masks[repr(c.conditions)]
-            m = np.ones(len(df), dtype=bool) if m is None else m.copy()
+            ck = repr(c.conditions)
+            if ck in unmasked:
+                m = _mask(df, c.conditions)
+            else:
+                m = masks[ck]
+                m = np.ones(len(df), dtype=bool) if m is None else m.copy()
             if not c.null_check:
                 for col in c.columns:
                     m &= df[col].notna().to_numpy()
