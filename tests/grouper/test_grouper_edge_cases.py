@@ -81,9 +81,12 @@ def test_unmappable_code_and_mapped_code(grouped_runs):
 
 
 def test_dagger_match_is_recorded(grouped_runs):
+    # dx_match is derived on read by the mart from the form ranks int_discharges_grouped stores
     p = _primary(grouped_runs["principal"])
-    assert p.loc["DAGGER-WHOLE", "dx_match"] == "whole"
-    assert p.loc["DAGGER-PART", "dx_match"] == "dagger"
+    assert (p.loc["DAGGER-WHOLE", "mdc_form_rank"], p.loc["DAGGER-PART", "mdc_form_rank"]) == (1, 2)
+    m = grouped_runs["mart"].set_index("bah")
+    assert m.loc["DAGGER-WHOLE", "dx_match"] == "whole"
+    assert m.loc["DAGGER-PART", "dx_match"] == "dagger"
     assert "剑号部分 A39.000" in p.loc["DAGGER-PART", "trace"]
 
 

@@ -119,3 +119,16 @@
 {% macro spark__grouper_concat(parts) -%}
   concat_ws('', {{ parts | join(', ') }})
 {%- endmacro %}
+
+{#- Written after `name as` of a CTE that only filters or renames rows of another one, and is read several
+    times: DuckDB would otherwise keep one more copy of it in memory (it materialises a CTE read more than
+    once). Inside the one grouper statement (int_discharges_grouped) those copies of 1-5 M rows pushed the
+    1 M-case run past the 4 GB memory limit (docs/grouper.md, sixth pass). Spark inlines CTEs anyway. -#}
+{% macro grouper_not_materialized() -%}
+  {{ return(adapter.dispatch('grouper_not_materialized', 'casemix')()) }}
+{%- endmacro %}
+{% macro default__grouper_not_materialized() -%}
+  not materialized
+{%- endmacro %}
+{% macro spark__grouper_not_materialized() -%}
+{%- endmacro %}

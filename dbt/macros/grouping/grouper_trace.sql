@@ -1,9 +1,26 @@
+{#- The texts of the codes that satisfied the any_* conditions h1…h8 of the chosen alternative, as one text
+    (an aggregate over rows with the condition number `n` and the text `text`): the eight texts in order,
+    '|'-separated ('' for none; no code holds a '|'), null when there is none. The ADRG step writes it,
+    grouper_hit_text(packed, n) takes the n-th back out in the trace. -#}
+{% macro grouper_pack_hit_texts(n, text) -%}
+case when count({{ text }}) > 0 then
+    {%- for i in range(1, 9) %}
+    coalesce(max(case when {{ n }} = {{ i }} then {{ text }} end), ''){{ " || '|' ||" if not loop.last }}
+    {%- endfor %}
+end
+{%- endmacro %}
+
+{% macro grouper_hit_text(packed, n) -%}
+nullif(split_part({{ packed }}, '|', {{ n }}), '')
+{%- endmacro %}
+
+
 {#- The ADRG step's trace text of a case (one home; int_discharges_grouped writes it): the per-ADRG head and
     the per-alternative rule template (int_discharges_assigned_to_adrg) with its placeholders {pdx} {ppx}
     {or} {regions} {age_days} {birth_weight_g} {vent_hours} {h1}…{h8} filled from the case; QY has its
     own text. Reads the columns kind_rank, mdc_code, qy_seq, qy_code, trace_head, rule_template,
     has_other_placeholder, pdx_form_rank, pdx_code, pdx_dagger_code, ppx_code, first_or_code,
-    body_region_count, age_days, birth_weight_g, vent_hours, h1…h8 of the row. -#}
+    body_region_count, age_days, birth_weight_g, vent_hours, hit_texts (h1…h8, grouper_pack_hit_texts) of the row. -#}
 {% macro grouper_adrg_trace() -%}
 {%- set qy_mode = grouper_qy_mode() -%}
 case
@@ -32,7 +49,7 @@ case
                       else ' ' || {{ grouper_num_text('cast(' ~ a ~ ' as double)') }} end)
             {%- endfor %}
             {%- for n in range(1, 9) %}
-                , '{{ '{h' ~ n ~ '}' }}', coalesce(h{{ n }}, ''))
+                , '{{ '{h' ~ n ~ '}' }}', coalesce({{ grouper_hit_text('hit_texts', n) }}, ''))
             {%- endfor %}
                end
     end

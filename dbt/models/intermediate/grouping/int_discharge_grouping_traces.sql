@@ -4,15 +4,16 @@
     trace: the rule and the code that decided each step, in Chinese, for coders: scheme, pre-checks, the MDCs
     entered that yielded nothing, the chosen MDC's entry (macro grouper_mdc_trace), the ADRG rule that matched
     (macro grouper_adrg_trace), the severity (from int_discharges_assessed_for_severity) and the DRG choice.
-    A view, not a table: the decisions are stored (int_discharges_grouped, int_discharges_assigned_to_adrg), the
-    text is derived from them on demand. Writing the text of a million cases cost about 1.6 s of the grouper's
+    A view, not a table: the decisions and the fill values of the ADRG step are stored
+    (int_discharges_grouped), the text is derived from them on demand; the code rows (principal codes'
+    text), the pre-checks (reasons, age, sex) and the severity step are ephemeral models computed again
+    here, on read. Writing the text of a million cases cost about 1.6 s of the grouper's
     3.3 s in int_discharges_grouped (docs/grouper.md, Speed); a coder reads a few cases at a time, and a filter
     on discharge_id reaches the tables below through the joins. -#}
 {{ config(materialized='view') }}
 
 with grouped as (
-    select discharge_id, discharge_key, scheme_version, is_primary_scheme, grouping_status, drg_code
-    from {{ ref('int_discharges_grouped') }}
+    select * from {{ ref('int_discharges_grouped') }}
 ),
 
 joined as (
@@ -23,37 +24,38 @@ joined as (
         g.grouping_status,
         g.drg_code,
         s.invalid_reason,
-        s.is_excluded,
+        g.is_excluded,
         s.exclusion_reason,
-        a.assignment,
-        a.mdc_code,
-        a.skipped_trace,
-        case when a.mdc_code is not null then
-            {{ grouper_mdc_trace('m', 'a.mdc_form_rank', 'pd.code', 'pd.dagger_code', 's.age_days',
-                                 's.sex_code', 'a.body_region_count', 'a.region_names', 'a.min_regions') }}
+        {{ grouper_assignment('g') }}                                     as assignment,
+        g.mdc_code,
+        g.skipped_trace,
+        case when g.mdc_code is not null then
+            {{ grouper_mdc_trace('m', 'g.mdc_form_rank', 'pd.code', 'pd.dagger_code', 's.age_days',
+                                 's.sex_code', 'coalesce(g.body_region_count, 0)', 'g.region_names',
+                                 'g.min_regions') }}
         end                                                                as mdc_trace,
-        a.kind_rank, a.pdx_form_rank, t.trace_head, t.rule_template, t.has_other_placeholder,
-        a.first_or_code, a.body_region_count, a.qy_seq, a.qy_code,
-        a.h1, a.h2, a.h3, a.h4, a.h5, a.h6, a.h7, a.h8,
+        case when g.adrg_code = g.mdc_code || 'QY' then 2 end              as kind_rank,
+        g.pdx_form_rank, t.trace_head, t.rule_template, t.has_other_placeholder,
+        g.first_or_code, coalesce(g.body_region_count, 0) as body_region_count, g.qy_seq, g.qy_code,
+        g.hit_texts,
         pd.code as pdx_code, pd.dagger_code as pdx_dagger_code, pp.code as ppx_code, s.age_days, s.birth_weight_g, s.vent_hours,
         v.severity_level,
         v.severity_trace,
         d.severity_digit
     from grouped as g
+    -- the pre-checks' reasons and the case's values (ephemeral: computed again here, on read)
     left join {{ ref('int_discharges_prechecked') }} as s
         on s.discharge_key = g.discharge_key and s.scheme_version = g.scheme_version
-    -- the principal codes as text (the grouper compares code keys; int_grouper_inputs_mapped keeps their text)
-    left join {{ ref('int_grouper_inputs_mapped') }} as pd on {{ grouper_principal_code_on('pd', 's', 'dx') }}
-    left join {{ ref('int_grouper_inputs_mapped') }} as pp on {{ grouper_principal_code_on('pp', 's', 'px') }}
-    left join {{ ref('int_discharges_assigned_to_adrg') }} as a
-        on a.discharge_key = g.discharge_key and a.scheme_version = g.scheme_version
+    -- the principal codes as text (the grouper compares code keys; the code rows keep their text)
+    left join {{ ref('int_grouper_inputs_mapped') }} as pd on {{ grouper_principal_code_on('pd', 'g', 'dx') }}
+    left join {{ ref('int_grouper_inputs_mapped') }} as pp on {{ grouper_principal_code_on('pp', 'g', 'px') }}
     left join {{ ref('int_discharges_assessed_for_severity') }} as v
         on v.discharge_key = g.discharge_key and v.scheme_version = g.scheme_version
     left join {{ grouper_adrg_alternatives() }} as t
-        on t.scheme_version = a.scheme_version and t.adrg_code = a.adrg_code and t.alt_no = a.alt_no
+        on t.scheme_version = g.scheme_version and t.adrg_code = g.adrg_code and t.alt_no = g.alt_no
     -- the severity digit of the DRG taken (the scheme's DRG table is the truth, not the code's last digit)
     left join {{ source('scheme', 'drgs') }} as d on d.scheme_version = g.scheme_version and d.drg_code = g.drg_code
-    left join {{ source('scheme', 'mdcs') }} as m on m.scheme_version = a.scheme_version and m.mdc_code = a.mdc_code
+    left join {{ source('scheme', 'mdcs') }} as m on m.scheme_version = g.scheme_version and m.mdc_code = g.mdc_code
 ),
 
 with_adrg_trace as (

@@ -4,12 +4,13 @@
     the principal diagnosis is ignored. Dagger/asterisk codes: the whole code is looked up first, then the
     dagger part (for the secondary on the MCC/CC lists and for the principal in the exclusion table).
     Grain: discharge_key x scheme_version (valid, mappable cases).
-    A view: only int_discharges_grouped reads it, so its text is written once, in that table. -#}
-{{ config(materialized='view') }}
+    Ephemeral: a CTE of int_discharges_grouped (which reads severity_level) and of the trace view (which
+    reads severity_trace, on read). -#}
+{{ config(materialized='ephemeral') }}
 {#- with a code map the case codes are per scheme: they meet only their own scheme's lists -#}
 {%- set same_scheme = ' and k.scheme_version = i.scheme_version' if grouper_map_active() else '' %}
 
-with cases as (
+with cases as {{ grouper_not_materialized() }} (
     select p.discharge_key, p.scheme_version, p.pdx_key, p.pdx_dagger_key
     from {{ ref('int_discharges_prechecked') }} as p
     where p.is_valid_for_grouping and p.scheme_version is not null

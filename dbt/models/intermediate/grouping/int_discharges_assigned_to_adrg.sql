@@ -21,8 +21,11 @@
     template per alternative (scheme tables only) whose placeholders are filled from the case, in
     int_discharges_grouped (macro grouper_adrg_trace): this table holds the template and the fill values,
     not the text.
-    A table, not a view: inlined into int_discharges_grouped its CTEs and the severity step's are held at
-    once and the 1 M-case run spilled past the 4 GB memory limit. -#}
+    Ephemeral (issue #4, sixth pass): a CTE of int_discharges_grouped, which stores the choice and the fill
+    values of the trace with the rest of the result, so the 1 M rows are not written and joined back. (In
+    the first passes, with the trace texts computed per case, this step inlined there spilled past the 4 GB
+    memory limit; without the texts it fits, docs/grouper.md.) -#}
+{{ config(materialized='ephemeral') }}
 {%- set qy_mode = grouper_qy_mode() -%}
 {%- set null_pass = grouper_var('attr_null_passes') -%}
 {#- with a code map the case codes are per scheme: they meet only their own scheme's lists -#}
@@ -37,7 +40,7 @@ with candidates as (
     select * from {{ ref('int_discharges_assigned_to_mdc') }}
 ),
 
-cases as (
+cases as {{ grouper_not_materialized() }} (
     select
         p.discharge_key,
         p.scheme_version,
@@ -50,7 +53,7 @@ cases as (
 ),
 
 -- scheme_version is null here unless a code map applies (then the codes are per scheme)
-inputs as (
+inputs as {{ grouper_not_materialized() }} (
     select discharge_key, scheme_version, code_type, seq, code_key, dagger_key
     from {{ ref('int_grouper_inputs_mapped') }}
 ),
@@ -335,7 +338,7 @@ chosen_adrg as (
     select
         c.*,
         coalesce(a.adrg_code, c.mdc_code || 'QY')                           as adrg_code,
-        t.rule_template,
+        t.rule_template like '%{h%'                                         as reads_hits,
         -- the chosen MDC is one of the case's candidates: what its entry trace needs, in the same pass
         -- (no candidate row for an MDC entered by its ADRG rules)
         k.dx_form_rank                                                      as mdc_form_rank,
@@ -378,14 +381,13 @@ skipped as (
     group by k.discharge_key, k.scheme_version
 ),
 
--- the code that satisfied each any_* condition of the chosen alternative (few cases), pivoted on cond_no
--- (cond_no <= 8, tested on the source)
+-- the code that satisfied each any_* condition of the chosen alternative (few cases), by cond_no
+-- (cond_no <= 8, tested on the source), packed into one text (macro grouper_pack_hit_texts: one column
+-- to write instead of eight)
 any_texts as (
     select
-        discharge_key, scheme_version
-        {%- for n in range(1, 9) %},
-        max(case when cond_no = {{ n }} then hit_text end)                 as h{{ n }}
-        {%- endfor %}
+        discharge_key, scheme_version,
+        {{ grouper_pack_hit_texts('cond_no', 'hit_text') }}                 as hit_texts
     from (
         select
             h.discharge_key, h.scheme_version, h.cond_no,
@@ -399,7 +401,7 @@ any_texts as (
             on h.discharge_key = x.discharge_key and h.scheme_version = x.scheme_version
            and h.mdc_code = x.mdc_code and h.adrg_code = x.adrg_code and h.alt_no = x.alt_no
         where h.cond_type in ('any_px_in', 'any_dx_in')
-          and x.rule_template like '%{h%'
+          and x.reads_hits
         group by h.discharge_key, h.scheme_version, h.cond_no
     ) as t
     group by discharge_key, scheme_version
@@ -422,7 +424,7 @@ assembled as (
         x.age_days, x.birth_weight_g, x.vent_hours,
         o.first_or_code,
         c.body_region_count,
-        t.h1, t.h2, t.h3, t.h4, t.h5, t.h6, t.h7, t.h8
+        t.hit_texts
         {%- if qy_mode != 'off' %},
         q.qy_seq, q.qy_code
         {%- endif %}
@@ -450,24 +452,22 @@ select
     case when mdc_code is null then '0000'
          when kind_rank = 2 then 'qy'
          else 'adrg' end                                                    as assignment,
-    case when mdc_code is null then cast(null as varchar)
-         when pdx_form_rank = 2 or mdc_form_rank = 2 then 'dagger'
-         when pdx_form_rank = 1 or mdc_form_rank = 1 then 'whole'
-    end                                                                     as dx_match,
     skipped_trace,
-    -- the chosen MDC's entry trace is built by int_discharges_grouped (grouper_mdc_trace) from these
+    -- the chosen MDC's entry trace is built on read by int_discharge_grouping_traces (grouper_mdc_trace)
+    -- from these
     mdc_form_rank,
     region_names,
     min_regions,
-    -- the ADRG trace is written once, by int_discharges_grouped (grouper_adrg_trace), from these
+    -- and the ADRG trace (grouper_adrg_trace) from these
     kind_rank,
     pdx_form_rank,
     first_or_code,
     body_region_count,
-    h1, h2, h3, h4, h5, h6, h7, h8,
+    hit_texts,
     {%- if qy_mode != 'off' %}
-    qy_seq,
-    qy_code
+    -- the QY procedure only where QY was chosen (the trace reads it there only)
+    case when kind_rank = 2 then qy_seq end                                 as qy_seq,
+    case when kind_rank = 2 then qy_code end                                as qy_code
     {%- else %}
     cast(null as integer)                                                   as qy_seq,
     cast(null as varchar)                                                   as qy_code

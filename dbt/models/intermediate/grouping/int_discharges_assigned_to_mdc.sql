@@ -14,11 +14,12 @@
     Dagger/asterisk codes: the whole principal code is looked up first; only when no MDC table holds it
     is the dagger part used (dx_form_rank 2; 1 = the whole code). No text: the entry trace is
     grouper_mdc_trace's, built for the MDCs a case's trace shows.
-    A view: only the ADRG step reads it (several times, so DuckDB keeps it once in memory there); as a
-    table its rows were written and read back (≈ 0.5 s a million cases, docs/grouper.md). -#}
-{{ config(materialized='view') }}
+    Ephemeral: only the ADRG step reads it (several times, so DuckDB keeps the CTE once in memory there);
+    as a table its rows were written and read back (≈ 0.5 s a million cases, docs/grouper.md); as a view
+    inside the one grouper statement it would compute the pre-checks a second time. -#}
+{{ config(materialized='ephemeral') }}
 
-with cases as (
+with cases as {{ grouper_not_materialized() }} (
     select
         p.discharge_key,
         p.scheme_version,

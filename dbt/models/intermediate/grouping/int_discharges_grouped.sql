@@ -8,8 +8,14 @@
     DRG choice from the severity: MCC -> the ADRG's 1, else 3, else 5; CC -> 3, else 5; none -> 5;
     an unsplit ADRG -> 9.
     The decisions only: the trace (the rule and the code that decided each step, in Chinese, for coders) is
-    written on read by the view int_discharge_grouping_traces from the decision columns stored here and in
-    int_discharges_assigned_to_adrg; discharge_key is kept for that join. -#}
+    written on read by the view int_discharge_grouping_traces from the decision columns and fill values
+    stored here; discharge_key is kept for its joins.
+
+    One statement for the whole grouper (issue #4, sixth pass): the code rows, pre-checks, MDC, ADRG and
+    severity steps are ephemeral models that dbt inlines here as CTEs, so none of their 1 M- and 4.9 M-row
+    results is written to a table and joined back. What the trace needs from them is stored here: the
+    pre-check reasons and fill values, the chosen alternative and the fill values of the ADRG step, each
+    only where the trace reads it (null elsewhere, which costs next to nothing to write). -#}
 
 with schemes as (
     select * from {{ ref('int_discharges_prechecked') }}
@@ -23,9 +29,11 @@ severity as (
     select * from {{ ref('int_discharges_assessed_for_severity') }}
 ),
 
--- name and kind of the chosen ADRG alternative (scheme tables only)
+-- whether the chosen alternative's trace names the first operating-room procedure (scheme tables only);
+-- the ADRG's name and kind are joined on read by the mart (fct_discharge_groupings), not stored per case
 alternatives as (
-    select scheme_version, adrg_code, alt_no, adrg_name, adrg_kind
+    select scheme_version, adrg_code, alt_no,
+           rule_template like '%{or}%'                                      as reads_first_or_code
     from {{ grouper_adrg_alternatives() }} as t
 ),
 
@@ -59,10 +67,13 @@ joined as (
         a.assignment,
         a.mdc_code,
         a.adrg_code,
-        case when a.assignment = 'qy' then '歧义组' else t.adrg_name end  as adrg_name,
-        t.adrg_kind,
-        a.dx_match,
         a.skipped_trace is not null                                        as has_skipped_mdc,
+        -- fill values of the trace (int_discharge_grouping_traces)
+        a.alt_no, a.skipped_trace, a.mdc_form_rank, a.region_names, a.min_regions, a.pdx_form_rank,
+        case when t.reads_first_or_code then a.first_or_code end          as first_or_code,
+        -- 0 (no body region) is stored as null; the trace reads coalesce(…, 0)
+        nullif(a.body_region_count, 0)                                     as body_region_count,
+        a.hit_texts, a.qy_seq, a.qy_code,
         v.severity_level,
         o.drg_1, o.drg_3, o.drg_5, o.drg_9
     from schemes as s
@@ -126,8 +137,6 @@ select
     discharge_date,
     mdc_code,
     adrg_code,
-    adrg_name,
-    adrg_kind,
     drg_code,
     case when assignment = 'adrg' and grouping_status not in ('invalid', 'cannot_map')
          then severity_level end                                          as severity_level,
@@ -139,7 +148,20 @@ select
         when 'excluded' then exclusion_reason || '（排除病例：参考分组 ' || coalesce(drg_code, '无') || '）'
         else result_reason
     end as status_reason,
-    dx_match,
     is_valid_for_grouping,
-    is_excluded
+    is_excluded,
+    -- the form of the principal dx that decided the MDC / the ADRG (1 whole code, 2 its dagger part, 0 or
+    -- null none): dx_match (grouper_dx_match, in the mart) and the trace read them
+    mdc_form_rank,
+    pdx_form_rank,
+    -- read by the trace view only (null where the trace does not read them)
+    alt_no,
+    skipped_trace,
+    region_names,
+    min_regions,
+    body_region_count,
+    first_or_code,
+    hit_texts,
+    qy_seq,
+    qy_code
 from statused

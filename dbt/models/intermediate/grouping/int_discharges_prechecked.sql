@@ -7,7 +7,11 @@
     days, newborn (age in days <= newborn_max_age_days) without birth weight, no principal diagnosis;
     GRP-005 a code the code map cannot map.
     excluded (grouped for reference, left out of payment and weight populations): GRP-002 LOS >
-    los_exclusion_days, GRP-003 total cost < min_cost_amount. -#}
+    los_exclusion_days, GRP-003 total cost < min_cost_amount.
+    Ephemeral (issue #4, sixth pass): a CTE of int_discharges_grouped, which stores what the other models
+    and the trace read (is_valid_for_grouping, is_excluded, the reasons, age_days …) and carries the
+    key tests that were here; the 1 M rows are not written and joined back. -#}
+{{ config(materialized='ephemeral') }}
 {%- set los_days = grouper_var('los_exclusion_days') -%}
 {%- set min_cost = grouper_var('min_cost_amount') -%}
 {%- set nb_days = grouper_var('newborn_max_age_days') -%}

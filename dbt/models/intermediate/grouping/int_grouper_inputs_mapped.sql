@@ -15,7 +15,11 @@
       `code_map_version` forces one) of (source edition, scheme edition, code type) applies: a code without
       a row, or with an empty target, cannot be mapped (code null, is_mapped false: GRP-005, status
       cannot_map), and so does every code when no map version is in force. Several rows for one source code:
-      the smallest target code. -#}
+      the smallest target code.
+    Ephemeral (issue #4, sixth pass): dbt inlines it as one CTE into int_discharges_grouped, which computes
+    the whole grouper in one statement, so its 4.9 M rows a million cases are neither written nor read
+    back; the trace view computes it again on read for the principal codes' text. -#}
+{{ config(materialized='ephemeral') }}
 -- refs used only when a map is active (inside the Jinja branch below) are declared here, so the DAG
 -- orders them before this model whatever the vars at parse time
 -- depends_on: {{ ref('code_map') }}

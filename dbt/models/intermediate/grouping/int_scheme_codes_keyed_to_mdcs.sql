@@ -1,6 +1,9 @@
 {#- Every code of every list an ADRG condition names, with the ADRG's MDC stored as a column, so that
     the grouper joins case codes on (scheme_version, mdc_code, code_type, code) and never on a derived
-    letter; code_key (grouper_code_key) is what the case codes are joined on. Grain: scheme_version x adrg_code x alt_no x cond_no x code. -#}
+    letter; code_key (grouper_code_key) is what the case codes are joined on. Grain: scheme_version x adrg_code x alt_no x cond_no x code.
+    Ephemeral: 59,000 rows for CHS-DRG 1.1, computed inside the ADRG step (a few hundredths of a second)
+    instead of a table written by its own statement (0.2 s). -#}
+{{ config(materialized='ephemeral') }}
 select
     c.scheme_version,
     a.mdc_code,
