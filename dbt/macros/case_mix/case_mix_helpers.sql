@@ -50,3 +50,9 @@
     {%- endfor %}
     from {{ ref('indicator_parameters') }}
 {%- endmacro %}
+
+{#- Join condition on grain columns that may be null (a department or doctor code left empty on the front
+    page is a group of its own in a GROUP BY): l.k is not distinct from r.k for each k. -#}
+{% macro case_mix_same_keys(left, right, keys) -%}
+    {%- for k in keys %}{{ left }}.{{ k }} is not distinct from {{ right }}.{{ k }}{{ ' and ' if not loop.last }}{% endfor -%}
+{%- endmacro %}

@@ -1,12 +1,7 @@
-{#- CMI facts, hospital roll-up. Grain: hospital_id × discharge_month. Recomputed from the discharges
-    (distinct counts are never added up). Formulas: macro case_mix_measures. -#}
-with params as (
-    {{ case_mix_parameters() }}
-)
-select
-    c.hospital_id,
-    c.discharge_month,
-    {{ case_mix_measures() }}
-from {{ ref('fct_case_mix_discharges') }} as c
-cross join params as p
-group by c.hospital_id, c.discharge_month
+{#- CMI facts, hospital roll-up. Grain: hospital_id × discharge_month. Rolled up from
+    int_case_mix_sums_by_doctor_mdc; distinct counts from the discharges (never added up). Formulas: macro
+    case_mix_measures. -#}
+{{ case_mix_facts([
+    ('hospital_id', 'hospital_id'),
+    ('discharge_month', 'discharge_month')
+]) }}

@@ -1,12 +1,7 @@
 {#- CMI facts, hospital × year roll-up. Grain: hospital_id × discharge_year (calendar year of discharge).
-    Recomputed from the discharges. Formulas: macro case_mix_measures. -#}
-with params as (
-    {{ case_mix_parameters() }}
-)
-select
-    c.hospital_id,
-    cast(extract(year from c.discharge_month) as integer) as discharge_year,
-    {{ case_mix_measures() }}
-from {{ ref('fct_case_mix_discharges') }} as c
-cross join params as p
-group by c.hospital_id, cast(extract(year from c.discharge_month) as integer)
+    Rolled up from int_case_mix_sums_by_doctor_mdc; distinct counts from the discharges. Formulas: macro
+    case_mix_measures. -#}
+{{ case_mix_facts([
+    ('hospital_id', 'hospital_id'),
+    ('discharge_year', 'cast(extract(year from discharge_month) as integer)')
+]) }}

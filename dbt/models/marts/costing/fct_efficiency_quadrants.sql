@@ -1,9 +1,9 @@
 {#- Efficiency quadrant (效率象限): time efficiency index (时间消耗指数) against cost efficiency index
     (费用消耗指数), per hospital and per department (出院科别) over all loaded months.
     The indices are not computed here: they are the case-mix measures of macro case_mix_measures
-    (macros/case_mix/case_mix_measures.sql, the one home of their formula) aggregated over the
-    discharge-grain fact fct_case_mix_discharges at this grain: each grouped case with an RW is set
-    against the benchmark means of its DRG in the weight version in force on its discharge date (that
+    (macros/case_mix/case_mix_measures.sql, the one home of their formula) from their parts (macro
+    case_mix_measure_parts) aggregated over the discharge-grain fact fct_case_mix_discharges at this
+    grain: each grouped case with an RW is set against the benchmark means of its DRG in the weight version in force on its discharge date (that
     version's benchmark population, before trimming: C_g = mean 住院总费用, L_g = mean LOS), with
     indicator parameter efficiency_method — mean_of_ratios (default) Σ_i (x_i / X_g(i)) / N, or
     ratio_of_sums Σ_i x_i / Σ_i X_g(i). When every case of a row was benchmarked on its own hospital's
@@ -16,18 +16,22 @@
 with params as (
     {{ case_mix_parameters() }}
 ),
-units as (
+parts as (
     select 'hospital' as level, c.hospital_id, '' as discharge_dept_code,
-        {{ case_mix_measures() | indent(8) }}
+        {{- case_mix_measure_parts() | indent(4) }}
     from {{ ref('fct_case_mix_discharges') }} as c
-    cross join params as p
     group by c.hospital_id
     union all
     select 'department' as level, c.hospital_id, c.discharge_dept_code,
-        {{ case_mix_measures() | indent(8) }}
+        {{- case_mix_measure_parts() | indent(4) }}
     from {{ ref('fct_case_mix_discharges') }} as c
-    cross join params as p
     group by c.hospital_id, c.discharge_dept_code
+),
+units as (
+    select s.level, s.hospital_id, s.discharge_dept_code,
+        {{ case_mix_measures('s', none, 'p') | indent(8) }}
+    from parts as s
+    cross join params as p
 )
 select
     cast(level as {{ dbt.type_string() }})                as level,
