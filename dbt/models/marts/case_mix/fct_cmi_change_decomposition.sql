@@ -49,15 +49,24 @@ cases as (
     where c.grouping_status = 'grouped' and w.rw is not null
 ),
 
+-- the department level aggregates the cases once; the hospital level adds up its departments' exact
+-- DECIMAL sums (exact_sum_decimal), so both levels are what an exact_sum over the cases would give
+department_adrgs as (
+    select hospital_id, coalesce(discharge_dept_code, '') as discharge_dept_code, discharge_month, adrg_code,
+           count(*) as n, {{ exact_sum_decimal('rw') }} as rw_sum, {{ exact_sum_decimal('cost') }} as cost_sum,
+           {{ exact_sum_decimal('los_days') }} as los_sum
+    from cases group by hospital_id, coalesce(discharge_dept_code, ''), discharge_month, adrg_code
+),
+
 unit_adrgs_by_month as (
     select 'hospital' as unit_level, hospital_id, '' as discharge_dept_code, discharge_month, adrg_code,
-           count(*) as n, {{ exact_sum('rw') }} as rw_sum, {{ exact_sum('cost') }} as cost_sum,
-           {{ exact_sum('los_days') }} as los_sum
-    from cases group by hospital_id, discharge_month, adrg_code
+           cast(sum(n) as bigint) as n, {{ exact_sum_result('sum(rw_sum)') }} as rw_sum,
+           {{ exact_sum_result('sum(cost_sum)') }} as cost_sum, {{ exact_sum_result('sum(los_sum)') }} as los_sum
+    from department_adrgs group by hospital_id, discharge_month, adrg_code
     union all
-    select 'department', hospital_id, coalesce(discharge_dept_code, ''), discharge_month, adrg_code,
-           count(*), {{ exact_sum('rw') }}, {{ exact_sum('cost') }}, {{ exact_sum('los_days') }}
-    from cases group by hospital_id, coalesce(discharge_dept_code, ''), discharge_month, adrg_code
+    select 'department', hospital_id, discharge_dept_code, discharge_month, adrg_code,
+           n, {{ exact_sum_result('rw_sum') }}, {{ exact_sum_result('cost_sum') }}, {{ exact_sum_result('los_sum') }}
+    from department_adrgs
 ),
 
 -- month_no: an integer month (year × 12 + month), so the base month is month_no − 12 or − 1 in a join key
