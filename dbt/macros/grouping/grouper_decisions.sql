@@ -23,3 +23,9 @@ case when {{ g }}.mdc_code is null then '0000'
 {% macro grouper_adrg_name(g, a) -%}
 case when {{ g }}.adrg_code = {{ g }}.mdc_code || 'QY' then '歧义组' else {{ a }}.adrg_name end
 {%- endmacro %}
+
+{#- The severity trace of a valid case without a row in int_discharges_assessed_for_severity (no secondary
+    diagnosis on the MCC/CC list). -#}
+{% macro grouper_no_severity_trace() -%}
+'严重程度 无（其他诊断均不在 MCC/CC 表）'
+{%- endmacro %}

@@ -39,8 +39,8 @@ joined as (
         g.first_or_code, coalesce(g.body_region_count, 0) as body_region_count, g.qy_seq, g.qy_code,
         g.hit_texts,
         pd.code as pdx_code, pd.dagger_code as pdx_dagger_code, pp.code as ppx_code, s.age_days, s.birth_weight_g, s.vent_hours,
-        v.severity_level,
-        v.severity_trace,
+        coalesce(v.severity_level, 'none')                                 as severity_level,
+        coalesce(v.severity_trace, {{ grouper_no_severity_trace() }})      as severity_trace,
         d.severity_digit
     from grouped as g
     -- the pre-checks' reasons and the case's values (ephemeral: computed again here, on read)

@@ -3,7 +3,8 @@
     in the exclusion table it names (cc_exclusions); a null table (无) always counts. A secondary equal to
     the principal diagnosis is ignored. Dagger/asterisk codes: the whole code is looked up first, then the
     dagger part (for the secondary on the MCC/CC lists and for the principal in the exclusion table).
-    Grain: discharge_key x scheme_version (valid, mappable cases).
+    Grain: discharge_key x scheme_version (valid, mappable cases with a secondary on the MCC/CC list; the
+    others have severity none).
     Ephemeral: a CTE of int_discharges_grouped (which reads severity_level) and of the trace view (which
     reads severity_trace, on read). -#}
 {{ config(materialized='ephemeral') }}
@@ -106,19 +107,20 @@ summary as (
     group by discharge_key, scheme_version
 )
 
+-- only the cases with a secondary on the MCC/CC list (a third of them): a valid case without a row has
+-- severity none and the trace grouper_no_severity_trace() (int_discharges_grouped and the trace view
+-- read it so), which saves joining every case here
 select
-    c.discharge_key,
-    c.scheme_version,
+    s.discharge_key,
+    s.scheme_version,
     case s.best_level when 1 then 'MCC' when 2 then 'CC' else 'none' end   as severity_level,
     case s.best_level when 1 then '严重程度 MCC' when 2 then '严重程度 CC' else '严重程度 无' end
-        || case when s.hit_count is null then '（其他诊断均不在 MCC/CC 表）'
-                else '：' || {{ grouper_concat_ws('；', [
+        || '：' || {{ grouper_concat_ws('；', [
                     's.deciding_text',
                     's.excluded_text',
                     "case when s.hit_count - (case when s.deciding_text is null then 0 else 1 end)"
                         ~ " - (case when s.excluded_text is null then 0 else 1 end) > 0"
                         ~ " then '另有 ' || cast(s.hit_count - (case when s.deciding_text is null then 0 else 1 end)"
                         ~ " - (case when s.excluded_text is null then 0 else 1 end) as varchar)"
-                        ~ " || ' 个 MCC/CC 其他诊断' end"]) }} end                as severity_trace
-from cases as c
-left join summary as s on s.discharge_key = c.discharge_key and s.scheme_version = c.scheme_version
+                        ~ " || ' 个 MCC/CC 其他诊断' end"]) }}                    as severity_trace
+from summary as s

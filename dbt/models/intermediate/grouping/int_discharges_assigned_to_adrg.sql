@@ -141,7 +141,7 @@ raw_hits as (
 -- only in the case's candidate MDCs: those its principal diagnosis entered (joined on the MDC key) and
 -- those entered by their ADRG rules (every valid case whose sex the MDC admits)
 hits as (
-    select h.*
+    select h.*, k.dx_form_rank as mdc_form_rank
     from raw_hits as h
     join candidates as k
         on k.discharge_key = h.discharge_key and k.scheme_version = h.scheme_version
@@ -149,12 +149,12 @@ hits as (
     -- (no join to the cases here: a hit of an invalid case goes no further than `assembled`, which starts
     -- from the valid cases; joined to the 1 M cases, DuckDB built the case table first, ≈ 0.5 s)
     union all
-    select h.*
+    select h.*, cast(null as integer) as mdc_form_rank
     from raw_hits as h
     join rule_mdcs as r on r.scheme_version = h.scheme_version and r.mdc_code = h.mdc_code
     where r.sex_restriction is null
     union all
-    select h.*
+    select h.*, cast(null as integer) as mdc_form_rank
     from raw_hits as h
     join rule_mdcs as r on r.scheme_version = h.scheme_version and r.mdc_code = h.mdc_code
     join cases as c
@@ -169,7 +169,10 @@ alt_hits as (
         bit_or(case when cond_type = 'not_any_px_in' then cast(0 as bigint) else {{ grouper_bit('cond_no') }} end)
                                                                             as hit_mask,
         max(case when cond_type = 'not_any_px_in' then 1 else 0 end)        as negative_hits,
-        min(case when cond_type = 'pdx_in' then form_rank end)              as pdx_form_rank
+        min(case when cond_type = 'pdx_in' then form_rank end)              as pdx_form_rank,
+        -- the same for every hit of one case and MDC (from its candidate row; null for an MDC entered by
+        -- its ADRG rules)
+        max(mdc_form_rank)                                                  as mdc_form_rank
     from hits
     group by discharge_key, scheme_version, adrg_code, alt_no
 ),
@@ -184,7 +187,7 @@ negative_alt_hits as (
 -- alternatives whose positive list conditions all hold (or that have none: 全部手术, WJ1, ZZ1 …)
 list_passed as (
     select h.discharge_key, h.scheme_version, a.mdc_code, h.adrg_code, h.alt_no, h.negative_hits,
-           h.pdx_form_rank, a.other_conds
+           h.pdx_form_rank, h.mdc_form_rank, a.other_conds
     from alt_hits as h
     join alts as a
         on a.scheme_version = h.scheme_version and a.adrg_code = h.adrg_code and a.alt_no = h.alt_no
@@ -194,12 +197,13 @@ list_passed as (
         k.discharge_key, k.scheme_version, k.mdc_code, a.adrg_code, a.alt_no,
         case when h.discharge_key is null then 0 else 1 end as negative_hits,
         cast(null as integer) as pdx_form_rank,
+        k.mdc_form_rank,
         a.other_conds
     from (
-        select discharge_key, scheme_version, mdc_code from candidates
+        select discharge_key, scheme_version, mdc_code, dx_form_rank as mdc_form_rank from candidates
         union all
         -- MDCs entered by their ADRG rules that have such alternatives (none in CHS-DRG 1.1)
-        select c.discharge_key, c.scheme_version, r.mdc_code
+        select c.discharge_key, c.scheme_version, r.mdc_code, cast(null as integer) as mdc_form_rank
         from cases as c
         join rule_mdcs as r on r.scheme_version = c.scheme_version
         where (r.sex_restriction is null or r.sex_restriction = c.sex_code)
@@ -270,7 +274,8 @@ qy as (
     select
         k.discharge_key, k.scheme_version, k.mdc_code,
         min(s.seq)                                                          as qy_seq,
-        {{ grouper_arg_min('s.code', 's.seq') }}                            as qy_code
+        {{ grouper_arg_min('s.code', 's.seq') }}                            as qy_code,
+        max(k.dx_form_rank)                                                 as mdc_form_rank
     from candidates as k
     join or_slots as s on s.discharge_key = k.discharge_key and s.scheme_version = k.scheme_version
     left join (
@@ -289,12 +294,14 @@ qy as (
 {%- endif %}
 
 -- one integer sort key per result: MDC precedence, then surgical < QY < non-OR < medical, file order,
--- alternative; the last digit carries the principal-dx form (0 none, 1 whole, 2 dagger) and never decides
+-- alternative; the last two digits carry the form of the principal dx (0 none, 1 whole, 2 dagger) in the
+-- deciding pdx_in list and in the MDC's table (the chosen candidate's, so it is not joined back) and
+-- never decide
 results as (
     select
         p.discharge_key, p.scheme_version,
-        ((((cast(m.precedence as bigint) * 10 + a.kind_rank) * 10000 + a.file_order) * 1000 + p.alt_no) * 10
-            + coalesce(p.pdx_form_rank, 0))                                  as sort_key
+        (((((cast(m.precedence as bigint) * 10 + a.kind_rank) * 10000 + a.file_order) * 1000 + p.alt_no) * 10
+            + coalesce(p.pdx_form_rank, 0)) * 10 + coalesce(p.mdc_form_rank, 0)) as sort_key
     from list_passed as p
     join adrgs as a on a.scheme_version = p.scheme_version and a.adrg_code = p.adrg_code
     join mdcs as m on m.scheme_version = p.scheme_version and m.mdc_code = p.mdc_code
@@ -307,7 +314,7 @@ results as (
     union all
     -- QY: an operating-room procedure (slot 1 or any slot) and no surgical ADRG of the MDC matched
     select q.discharge_key, q.scheme_version,
-           ((cast(m.precedence as bigint) * 10 + 2) * 10000) * 1000 * 10     as sort_key
+           ((cast(m.precedence as bigint) * 10 + 2) * 10000) * 1000 * 100 + coalesce(q.mdc_form_rank, 0) as sort_key
     from qy as q
     join mdcs as m on m.scheme_version = q.scheme_version and m.mdc_code = q.mdc_code
 {%- endif %}
@@ -325,13 +332,14 @@ chosen as (
         b.discharge_key, b.scheme_version,
         m.mdc_code,
         m.precedence,
-        cast({{ grouper_int_div('b.sort_key', 100000000) }} % 10 as integer)                     as kind_rank,
-        cast({{ grouper_int_div('b.sort_key', 10000) }} % 10000 as integer)                      as file_order,
-        cast({{ grouper_int_div('b.sort_key', 10) }} % 1000 as integer)                          as alt_no,
-        cast(b.sort_key % 10 as integer)                                    as pdx_form_rank
+        cast({{ grouper_int_div('b.sort_key', 1000000000) }} % 10 as integer)                    as kind_rank,
+        cast({{ grouper_int_div('b.sort_key', 100000) }} % 10000 as integer)                     as file_order,
+        cast({{ grouper_int_div('b.sort_key', 100) }} % 1000 as integer)                         as alt_no,
+        cast({{ grouper_int_div('b.sort_key', 10) }} % 10 as integer)                            as pdx_form_rank,
+        cast(nullif(b.sort_key % 10, 0) as integer)                         as mdc_form_rank
     from best as b
     join mdcs as m
-        on m.scheme_version = b.scheme_version and m.precedence = {{ grouper_int_div('b.sort_key', 1000000000) }}
+        on m.scheme_version = b.scheme_version and m.precedence = {{ grouper_int_div('b.sort_key', 10000000000) }}
 ),
 
 chosen_adrg as (
@@ -339,14 +347,18 @@ chosen_adrg as (
         c.*,
         coalesce(a.adrg_code, c.mdc_code || 'QY')                           as adrg_code,
         t.rule_template like '%{h%'                                         as reads_hits,
-        -- the chosen MDC is one of the case's candidates: what its entry trace needs, in the same pass
-        -- (no candidate row for an MDC entered by its ADRG rules)
-        k.dx_form_rank                                                      as mdc_form_rank,
+        t.rule_template like '%{or}%'                                       as reads_first_or_code,
+        -- what the chosen MDC's entry trace needs beyond its form (in the sort key): the body regions,
+        -- from the few candidate rows that have them (a join of every case to its candidate cost ≈ 0.5 s)
         coalesce(k.body_region_count, 0)                                    as body_region_count,
         k.region_names,
         k.min_regions
     from chosen as c
-    left join candidates as k
+    left join (
+        select discharge_key, scheme_version, mdc_code, body_region_count, region_names, min_regions
+        from candidates
+        where body_region_count > 0 or min_regions is not null
+    ) as k
         on k.discharge_key = c.discharge_key and k.scheme_version = c.scheme_version and k.mdc_code = c.mdc_code
     left join adrgs as a
         on a.scheme_version = c.scheme_version and a.mdc_code = c.mdc_code
@@ -357,7 +369,7 @@ chosen_adrg as (
 
 -- every candidate MDC against the choice: the ones before the chosen one that were entered by their
 -- principal-dx table but yielded nothing (few); their entry traces are built here (grouper_mdc_trace),
--- the chosen one's in int_discharges_grouped
+-- the chosen one's on read, by int_discharge_grouping_traces
 skipped_candidates as (
     select k.*
     from candidates as k
@@ -407,39 +419,75 @@ any_texts as (
     group by discharge_key, scheme_version
 ),
 
+-- the first operating-room procedure, for the few chosen alternatives whose trace names it
+or_texts as (
+    select o.discharge_key, o.scheme_version, o.first_or_code
+    from chosen_adrg as x
+    join or_summary as o on o.discharge_key = x.discharge_key and o.scheme_version = x.scheme_version
+    where x.reads_first_or_code
+),
+
+{%- if qy_mode != 'off' %}
+
+-- the operating-room procedure of the few cases whose choice is QY
+qy_texts as (
+    select q.discharge_key, q.scheme_version, q.qy_seq, q.qy_code
+    from chosen_adrg as x
+    join qy as q
+        on q.discharge_key = x.discharge_key and q.scheme_version = x.scheme_version and q.mdc_code = x.mdc_code
+    where x.kind_rank = 2
+),
+
+{%- endif %}
+
+-- the fill values that only few cases have, one row per case (a union and a small aggregation), so the
+-- 1 M choices meet them in one join instead of one join each
+extras as (
+    select
+        discharge_key, scheme_version,
+        max(skipped_trace) as skipped_trace, max(hit_texts) as hit_texts, max(first_or_code) as first_or_code,
+        max(qy_seq) as qy_seq, max(qy_code) as qy_code
+    from (
+        select discharge_key, scheme_version, skipped_trace, cast(null as varchar) as hit_texts,
+               cast(null as varchar) as first_or_code, cast(null as integer) as qy_seq,
+               cast(null as varchar) as qy_code
+        from skipped
+        union all
+        select discharge_key, scheme_version, null, hit_texts, null, null, null from any_texts
+        union all
+        select discharge_key, scheme_version, null, null, first_or_code, null, null from or_texts
+        {%- if qy_mode != 'off' %}
+        union all
+        select discharge_key, scheme_version, null, null, null, qy_seq, qy_code from qy_texts
+        {%- endif %}
+    ) as e
+    group by discharge_key, scheme_version
+),
+
+-- the choice with its fill values; the valid cases without a row (no candidate MDC yielded anything and
+-- none was skipped) are 0000 (int_discharges_grouped), and so are those with a skipped MDC only (the
+-- extras without a choice)
 assembled as (
     select
-        x.discharge_key,
-        x.scheme_version,
+        coalesce(c.discharge_key, e.discharge_key)                          as discharge_key,
+        coalesce(c.scheme_version, e.scheme_version)                        as scheme_version,
         c.mdc_code,
         c.adrg_code,
         c.kind_rank,
-        c.file_order,
         case when c.kind_rank <> 2 then c.alt_no end                        as alt_no,
         c.pdx_form_rank,
         c.mdc_form_rank,
         c.region_names,
         c.min_regions,
-        s.skipped_trace,
-        x.age_days, x.birth_weight_g, x.vent_hours,
-        o.first_or_code,
+        e.skipped_trace,
+        e.first_or_code,
         c.body_region_count,
-        t.hit_texts
-        {%- if qy_mode != 'off' %},
-        q.qy_seq, q.qy_code
-        {%- endif %}
-    from cases as x
-    left join chosen_adrg as c on c.discharge_key = x.discharge_key and c.scheme_version = x.scheme_version
-    left join skipped as s on s.discharge_key = x.discharge_key and s.scheme_version = x.scheme_version
-    left join any_texts as t on t.discharge_key = x.discharge_key and t.scheme_version = x.scheme_version
-    left join or_summary as o
-        on o.discharge_key = x.discharge_key and o.scheme_version = x.scheme_version
-    {%- if qy_mode != 'off' %}
-    left join qy as q
-        on q.discharge_key = x.discharge_key and q.scheme_version = x.scheme_version and q.mdc_code = c.mdc_code
-    {%- endif %}
+        e.hit_texts,
+        e.qy_seq,
+        e.qy_code
+    from chosen_adrg as c
+    full join extras as e on e.discharge_key = c.discharge_key and e.scheme_version = c.scheme_version
 )
-
 
 select
     discharge_key,
@@ -447,7 +495,7 @@ select
     mdc_code,
     adrg_code,
     -- the chosen alternative (null for QY and 0000): name, kind and rule text of the ADRG are joined from
-    -- the scheme's few alternatives (grouper_adrg_alternatives) in int_discharges_grouped, not stored here
+    -- the scheme's few alternatives (grouper_adrg_alternatives) on read, not stored
     alt_no,
     case when mdc_code is null then '0000'
          when kind_rank = 2 then 'qy'
@@ -458,18 +506,12 @@ select
     mdc_form_rank,
     region_names,
     min_regions,
-    -- and the ADRG trace (grouper_adrg_trace) from these
+    -- and the ADRG trace (grouper_adrg_trace) from these, each only where the trace reads it
     kind_rank,
     pdx_form_rank,
     first_or_code,
     body_region_count,
     hit_texts,
-    {%- if qy_mode != 'off' %}
-    -- the QY procedure only where QY was chosen (the trace reads it there only)
-    case when kind_rank = 2 then qy_seq end                                 as qy_seq,
-    case when kind_rank = 2 then qy_code end                                as qy_code
-    {%- else %}
-    cast(null as integer)                                                   as qy_seq,
-    cast(null as varchar)                                                   as qy_code
-    {%- endif %}
+    qy_seq,
+    qy_code
 from assembled

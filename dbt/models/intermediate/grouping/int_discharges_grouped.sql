@@ -64,7 +64,9 @@ joined as (
         s.invalid_reason,
         s.is_excluded,
         s.exclusion_reason,
-        a.assignment,
+        -- the ADRG step has a row for the valid cases that got a result or skipped an MDC; the others are 0000
+        case when s.is_valid_for_grouping and s.scheme_version is not null
+             then coalesce(a.assignment, '0000') end                       as assignment,
         a.mdc_code,
         a.adrg_code,
         a.skipped_trace is not null                                        as has_skipped_mdc,
@@ -74,7 +76,8 @@ joined as (
         -- 0 (no body region) is stored as null; the trace reads coalesce(…, 0)
         nullif(a.body_region_count, 0)                                     as body_region_count,
         a.hit_texts, a.qy_seq, a.qy_code,
-        v.severity_level,
+        -- no row in the severity step: no secondary on the MCC/CC list
+        coalesce(v.severity_level, 'none')                                 as severity_level,
         o.drg_1, o.drg_3, o.drg_5, o.drg_9
     from schemes as s
     left join assigned as a on a.discharge_key = s.discharge_key and a.scheme_version = s.scheme_version
