@@ -256,7 +256,9 @@ def _dbt_stages(stages: list[Stage], size: int, s) -> None:
     shutil.rmtree(work, ignore_errors=True)
     with measure(stages, "start-up: dbt import + parse"):
         manifest = run_dbt(["parse"], warehouse=s.warehouse, work_dir=work).result
-    models = {uid for uid, n in manifest.nodes.items() if n.resource_type == "model"}
+    # ephemeral models are never run: dbt inlines them as CTEs into the models that read them
+    models = {uid for uid, n in manifest.nodes.items()
+              if n.resource_type == "model" and n.config.materialized != "ephemeral"}
     built: set[str] = set()
     for name, args in DBT_STAGES:
         with measure(stages, name, None if name.startswith(("reference", "CI only")) else size) as st:
