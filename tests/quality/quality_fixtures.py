@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import shutil
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -18,6 +20,16 @@ from casemix.ingest.stage import ensure_schema
 from casemix.layout import FEE_ITEMS, FEE_SUB_ITEMS
 
 MONTH = dt.date(2024, 3, 1)
+EXPECTATIONS = Path(__file__).resolve().parents[2] / "expectations"
+
+
+def rules_tree(tmp_path: Path, text: str, name: str = "bad.yml") -> Path:
+    """An expectations folder with the project's code lists and one rule spec file ``name`` holding ``text``."""
+    d = tmp_path / "exp"
+    shutil.copytree(EXPECTATIONS / "code_lists", d / "code_lists")
+    (d / "rules").mkdir(parents=True)
+    (d / "rules" / name).write_text(text, encoding="utf-8")
+    return d
 
 _FEES = {  # 24 items, sum 10000.00; sub-items inside their parents
     "YLFUF": "800.00", "ZLCZF": "300.00", "HLF": "400.00", "QTFY": "0", "BLZDF": "200.00",

@@ -5,14 +5,9 @@ selects) and the expectation inside GX."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
-from quality_fixtures import build_db, clean_case
+from quality_fixtures import build_db, clean_case, rules_tree
 from casemix.quality.rules import load_ruleset
 from casemix.quality.runner import check_partitions
-
-ROOT = Path(__file__).resolve().parents[2] / "expectations"
 
 RULES = """
 dataset: diagnoses
@@ -47,11 +42,7 @@ rules:
 
 
 def test_a_rule_that_cannot_be_evaluated_is_an_error_and_the_others_still_run(tmp_path, gx_loaded):
-    d = tmp_path / "exp"
-    shutil.copytree(ROOT / "code_lists", d / "code_lists")
-    (d / "rules").mkdir(parents=True)
-    (d / "rules" / "diagnoses.yml").write_text(RULES, encoding="utf-8")
-    rs = load_ruleset(d)
+    rs = load_ruleset(rules_tree(tmp_path, RULES, "diagnoses.yml"))
 
     man = clean_case(1)                       # a man (XB 1) with a delivery code as a secondary diagnosis
     man["XB"] = "1"

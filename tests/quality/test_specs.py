@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
+from quality_fixtures import EXPECTATIONS as ROOT, rules_tree as _tree
 from casemix.quality.codelists import CodeListError, _expand_range, load_code_lists
 from casemix.quality.rules import RuleSpecError, load_ruleset
-
-ROOT = Path(__file__).resolve().parents[2] / "expectations"
 
 RULE = """
 dataset: diagnoses
@@ -24,14 +22,6 @@ rules:
     expectation: ExpectColumnValuesToNotMatchRegex
     kwargs: {column: jbdm, regex: {list: sex_female_only_dx}}
 """
-
-
-def _tree(tmp_path: Path, text: str) -> Path:
-    d = tmp_path / "exp"
-    shutil.copytree(ROOT / "code_lists", d / "code_lists")
-    (d / "rules").mkdir(parents=True)
-    (d / "rules" / "bad.yml").write_text(text, encoding="utf-8")
-    return d
 
 
 @pytest.mark.parametrize("change, message", [
