@@ -46,6 +46,19 @@ def connection(path: str | Path | None = None, s: Settings | None = None,
 
 
 @contextmanager
+def optimizers_disabled(con: duckdb.DuckDBPyConnection, *names: str) -> Iterator[None]:
+    """DuckDB's optimizers ``names`` off (added to those the connection already disables) for a block,
+    the previous ``disabled_optimizers`` set back after, also after an error."""
+    prev = con.execute("SELECT current_setting('disabled_optimizers')").fetchone()[0] or ""
+    off = sorted({m for m in prev.split(",") if m} | set(names))
+    con.execute(f"SET disabled_optimizers = {sql_literal(','.join(off))}")
+    try:
+        yield
+    finally:
+        con.execute(f"SET disabled_optimizers = {sql_literal(prev)}")
+
+
+@contextmanager
 def memory_limit_during(con: duckdb.DuckDBPyConnection, limit: str | None,
                         s: Settings | None = None) -> Iterator[None]:
     """DuckDB's ``memory_limit`` at ``limit`` for a step (nothing when empty), then back at the configured

@@ -39,6 +39,7 @@ import pyarrow.compute as pc
 
 from casemix.costing.tables import LOAD_ORDER, SQL_TYPES, TABLES, VOCAB, Col, TableSpec
 from casemix.ingest.reader import BadRecord, ExtractError, open_extract
+from casemix.warehouse import optimizers_disabled, sql_literal as _lit
 
 SUFFIXES = (".csv", ".txt", ".xlsx")
 
@@ -125,10 +126,6 @@ def _resolve(spec: TableSpec, header: list[str]) -> dict[str, int]:
 
 
 # SQL building blocks ---------------------------------------------------------------------------------
-def _lit(s: str) -> str:
-    return "'" + s.replace("'", "''") + "'"
-
-
 @functools.cache
 def _unicode_digits() -> tuple[str, str, str]:
     """Non-ASCII decimal digits (what Python's ``\\d``, ``int()`` and ``Decimal`` read as digits), their
@@ -373,13 +370,8 @@ def _small_tables_hashed(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     check's lookups (value sets, months, departments) on the staged records instead of on the small
     tables. With the build-side optimizer off for the statement, each LEFT JOIN builds on its right side
     as written (the small table); the connection's previous setting is restored after."""
-    before = con.execute("SELECT current_setting('disabled_optimizers')").fetchone()[0]
-    off = ",".join(x for x in [before, "build_side_probe_side"] if x)
-    con.execute(f"SET disabled_optimizers = {_lit(off)}")
-    try:
+    with optimizers_disabled(con, "build_side_probe_side"):
         yield
-    finally:
-        con.execute(f"SET disabled_optimizers = {_lit(before)}")
 
 
 def _check_table(con: duckdb.DuckDBPyConnection, spec: TableSpec, files: list[_File]) -> None:

@@ -34,7 +34,7 @@ import pyarrow as pa
 
 from casemix.layout import DX_SLOT_FIELDS, PX_SLOT_FIELDS, ColumnMap, load_column_map, resolve_header
 from casemix.pseudonymise import discharge_id_sql
-from casemix.warehouse import sql_literal as _q
+from casemix.warehouse import optimizers_disabled, sql_literal as _q
 from casemix.ingest.hashing import BatchHasher, hashed_reader
 from casemix.ingest.reader import ExtractError, detect_encoding, month_from_name, open_extract
 
@@ -138,13 +138,8 @@ def _planning(con: duckdb.DuckDBPyConnection, path: Path):
     if size >= SMALL_FILE_BYTES:
         yield
         return
-    prev = con.execute("SELECT current_setting('disabled_optimizers')").fetchone()[0] or ""
-    off = sorted({m for m in prev.split(",") if m} | {"common_subexpressions"})
-    con.execute(f"SET disabled_optimizers = {_q(','.join(off))}")
-    try:
+    with optimizers_disabled(con, "common_subexpressions"):
         yield
-    finally:
-        con.execute(f"SET disabled_optimizers = {_q(prev)}")
 
 
 # --------------------------------------------------------------------------------------------- DDL
