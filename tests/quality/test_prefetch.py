@@ -141,6 +141,11 @@ def test_fetch_df_gives_what_df_gives():
               "SELECT range::INTEGER AS r, CASE WHEN range % 7 = 1 THEN NULL ELSE range::VARCHAR END AS s "
               "FROM range(300000) ORDER BY r"):
         pd.testing.assert_frame_equal(fetch_df(c, q), c.execute(q).df(), check_exact=True)
+    # sorted by Arrow after the fetch = sorted by DuckDB (a two-column key, rows in no order before)
+    q = ("SELECT (range * 7919) % 1000 AS a, range % 3 AS b, CASE WHEN range % 5 = 0 THEN NULL "
+         "ELSE 'v' || range::VARCHAR END AS s, range * 0.5 AS x FROM range(3000) WHERE range < 3000")
+    pd.testing.assert_frame_equal(fetch_df(c, q, sort_by=["a", "b"]), c.execute(q + " ORDER BY a, b").df(),
+                                  check_exact=True)
 
 
 def test_the_frames_are_those_of_df(con, ruleset, monkeypatch):
@@ -158,7 +163,8 @@ def test_the_frames_are_those_of_df(con, ruleset, monkeypatch):
     for table in (None, table):
         arrow = prep.prepare_frames(con, None, table, columns=cols).frames
         with monkeypatch.context() as m:
-            m.setattr(prep, "fetch_df", lambda c, sql: c.execute(sql).df())
+            m.setattr(prep, "fetch_df", lambda c, sql, sort_by=None: c.execute(
+                sql + (f" ORDER BY {', '.join(sort_by)}" if sort_by else "")).df())
             df = prep.prepare_frames(con, None, table, columns=cols).frames
         for ds in df:
             pd.testing.assert_frame_equal(arrow[ds], df[ds], check_exact=True)
