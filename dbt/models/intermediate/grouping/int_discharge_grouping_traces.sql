@@ -3,10 +3,11 @@
 
     trace: the rule and the code that decided each step, in Chinese, for coders: scheme, pre-checks, the MDCs
     entered that yielded nothing, the chosen MDC's entry (macro grouper_mdc_trace), the ADRG rule that matched
-    (macro grouper_adrg_trace), the severity (from int_discharges_assessed_for_severity) and the DRG choice.
+    (macro grouper_adrg_trace), the severity (the severity step with its texts, macro grouper_assess_severity)
+    and the DRG choice.
     A view, not a table: the decisions and the fill values of the ADRG step are stored
     (int_discharges_grouped), the text is derived from them on demand; the code rows (principal codes'
-    text), the pre-checks (reasons, age, sex) and the severity step are ephemeral models computed again
+    text), the pre-checks (reasons, age, sex) and the severity step (with its texts) are computed again
     here, on read. Writing the text of a million cases cost about 1.6 s of the grouper's
     3.3 s in int_discharges_grouped (docs/grouper.md, Speed); a coder reads a few cases at a time, and a filter
     on discharge_id reaches the tables below through the joins. -#}
@@ -49,7 +50,9 @@ joined as (
     -- the principal codes as text (the grouper compares code keys; the code rows keep their text)
     left join {{ ref('int_grouper_inputs_mapped') }} as pd on {{ grouper_principal_code_on('pd', 'g', 'dx') }}
     left join {{ ref('int_grouper_inputs_mapped') }} as pp on {{ grouper_principal_code_on('pp', 'g', 'px') }}
-    left join {{ ref('int_discharges_assessed_for_severity') }} as v
+    -- the severity step with its texts (macro grouper_assess_severity; the grouper's statement leaves them out)
+    left join ({{ grouper_assess_severity(with_trace=true) }}
+    ) as v
         on v.discharge_key = g.discharge_key and v.scheme_version = g.scheme_version
     left join {{ grouper_adrg_alternatives() }} as t
         on t.scheme_version = g.scheme_version and t.adrg_code = g.adrg_code and t.alt_no = g.alt_no
