@@ -145,17 +145,19 @@ class _GX:
             out = out & p
         return out
 
-    def suite(self, ruleset: RuleSet, dataset: str, checks: list[Check]):
+    def suite(self, ruleset: RuleSet, dataset: str, checks: list[Check], conditions: bool = True):
+        """The suite of these checks, with their row conditions, or (``conditions=False``) without them,
+        for a frame of only the rows the conditions select (:func:`run_rules`)."""
         rules = sorted({c.rule_id for c in checks})
         name = (f"casemix_{'_'.join(rules) if len(rules) <= 2 else dataset}_{dataset}_{ruleset.version}_"
-                f"{abs(hash(tuple(c.key for c in checks))) % 10**8}")
+                f"{abs(hash(tuple(c.key for c in checks))) % 10**8}" + ("" if conditions else "_selected"))
         if name in self.suites:
             return self.suites[name]
         suite = self.gx.ExpectationSuite(name=name)
         for c in checks:
             cls = getattr(self.gxe, c.expectation)
             kw = dict(c.kwargs)
-            cond = self.condition(c.conditions)
+            cond = self.condition(c.conditions) if conditions else None
             if cond is not None:
                 kw["row_condition"] = cond
             rule = ruleset.parts(c.rule_id)[0]
@@ -176,6 +178,21 @@ class _GX:
 
 
 # ------------------------------------------------------------------------------------------- helpers
+
+def _as_validated_by(res, suite) -> None:
+    """A result of the suite without row conditions (on the rows they select) made the result of
+    ``suite`` (with them): its name and each expectation's configuration, so that Data Docs and
+    ``expectation_config`` show the rule's condition. The counts and index lists are those GX gives for
+    ``suite`` on the whole frame (``tests/quality/test_selected_rows.py``)."""
+    configs = {(e.meta or {}).get("casemix_check"): e.configuration for e in suite.expectations}
+    res.suite_name = suite.name
+    for r in res.results:
+        own = r.expectation_config
+        cfg = configs[(own.meta or {}).get("casemix_check")]
+        for k, v in own.kwargs.items():     # what GX adds when it validates (batch_id)
+            cfg.kwargs.setdefault(k, v)
+        r.expectation_config = cfg
+
 
 def _rule_order(rule_ids: pd.Series) -> pd.Series:
     """The catalogue order of each row's rule (``rule_sort_key``) as an integer rank: the key computed
@@ -317,10 +334,11 @@ def run_rules(frames: dict[str, pd.DataFrame], ruleset: RuleSet | None = None,
         row_case = df["case_idx"].to_numpy() if dataset != "discharges" else np.arange(len(df))
         by_key = {c.key: c for c in checks}
         # One GX validation per rule part and distinct row condition, on only the columns its checks
-        # read and only the rows that condition selects. The suite keeps its row conditions and GX
-        # applies them again, so the findings cannot change; but GX applies a condition with
-        # DataFrame.query for every metric of every expectation, copying the batch each time, and on
-        # the selected rows alone that costs little (docs/quality.md, Speed).
+        # read and only the rows that condition selects (_mask, pandas query semantics, the rows the
+        # applicable counts use too), with the suite's expectations without their row conditions: GX
+        # applies a condition with DataFrame.query for every metric of every expectation, copying the
+        # batch each time (docs/quality.md, Speed). The result is then labelled as the result of the
+        # suite with the conditions (_as_validated_by), which is what Data Docs show.
         groups: dict[str, list[Check]] = {}
         for c in checks:
             groups.setdefault(c.rule_id, []).append(c)
@@ -344,7 +362,12 @@ def run_rules(frames: dict[str, pd.DataFrame], ruleset: RuleSet | None = None,
                         unmasked.add(ck)
                 m = masks[ck]
                 suite = gxh.suite(ruleset, dataset, cs_c)
-                res = gxh.validate(dataset, suite, df[need] if m is None else df.loc[m, need])
+                if m is None:       # no condition, or one the runner could not evaluate: GX applies it
+                    res = gxh.validate(dataset, suite, df[need])
+                else:
+                    res = gxh.validate(dataset, gxh.suite(ruleset, dataset, cs_c, conditions=False),
+                                       df.loc[m, need])
+                    _as_validated_by(res, suite)
                 gx_results[f"{dataset}:{rid}" + (f".when{j + 1}" if len(by_cond) > 1 else "")] = res
                 results.extend(res.results)
         timings[f"gx_{dataset}"] = time.perf_counter() - t
