@@ -34,23 +34,29 @@ classified as (
     left join kinds as k
       on k.cost_month = f.cost_month and k.service_kind = f.from_service_kind and k.service_kind <> 'ward'
 ),
-by_method as (
-    select hospital_id, cost_month, cost_center_code, 'top_down' as costing_method, 'all' as unit_kind,
-           component, amount
-    from classified
-    union all
-    select hospital_id, cost_month, cost_center_code, 'ccr', ccr_unit, component, amount
-    from classified
-),
-pooled as (
-    select hospital_id, cost_month, cost_center_code, costing_method, unit_kind,
+pooled_by_ccr_unit as (
+    -- each flow once, by its CCR unit; the top-down unit 'all' of a department-month is the sum of its
+    -- CCR units (exact: DECIMAL sums), so the flows are not read twice
+    select hospital_id, cost_month, cost_center_code, ccr_unit as unit_kind,
         sum(case when component = 'direct' then amount else 0 end) as direct_amount,
         sum(case when component = 'medical_business' then amount else 0 end) as medical_business_amount,
         sum(case when component = 'full' then amount else 0 end) as full_amount,
         sum(case when component = 'fiscal' then amount else 0 end) as fiscal_amount,
         sum(case when component = 'excluded' then amount else 0 end) as excluded_amount
-    from by_method
-    group by hospital_id, cost_month, cost_center_code, costing_method, unit_kind
+    from classified
+    group by hospital_id, cost_month, cost_center_code, ccr_unit
+),
+pooled as (
+    select hospital_id, cost_month, cost_center_code, 'top_down' as costing_method, 'all' as unit_kind,
+           sum(direct_amount) as direct_amount, sum(medical_business_amount) as medical_business_amount,
+           sum(full_amount) as full_amount, sum(fiscal_amount) as fiscal_amount,
+           sum(excluded_amount) as excluded_amount
+    from pooled_by_ccr_unit
+    group by hospital_id, cost_month, cost_center_code
+    union all
+    select hospital_id, cost_month, cost_center_code, 'ccr', unit_kind, direct_amount,
+           medical_business_amount, full_amount, fiscal_amount, excluded_amount
+    from pooled_by_ccr_unit
 ),
 variable as (
     select hospital_id, cost_month, cost_center_code,
