@@ -163,7 +163,8 @@ class _GX:
             rule = ruleset.parts(c.rule_id)[0]
             suite.add_expectation(cls(**kw, meta={"casemix_check": c.key, "rule_id": c.rule_id,
                                                    "severity": rule.severity, "title": rule.title}))
-        suite = self.ctx.suites.add(suite)
+        if conditions:      # the suites without conditions are not the context's (nor in Data Docs)
+            suite = self.ctx.suites.add(suite)
         self.suites[name] = suite
         return suite
 
