@@ -240,17 +240,23 @@ CASES: dict[str, tuple] = {
 }
 
 
-@pytest.fixture(scope="session")
-def results(ruleset, gx_loaded):
-    from quality_fixtures import build_db
-    from casemix.quality.runner import check_partitions
-
+def rule_cases() -> list[dict]:
+    """Every case of CASES built from its clean case (March), discharge_id = the case's name (so the id
+    order is not the insertion order)."""
     cases = []
     for i, (name, (mut, _)) in enumerate(CASES.items()):
         c = mut(copy.deepcopy(clean_case(i + 1)))
         c["discharge_id"] = name
         cases.append(c)
-    con = build_db(cases)
+    return cases
+
+
+@pytest.fixture(scope="session")
+def results(ruleset, gx_loaded):
+    from quality_fixtures import build_db
+    from casemix.quality.runner import check_partitions
+
+    con = build_db(rule_cases())
     res = check_partitions(con, None, ruleset, code_table=None)
     return res
 

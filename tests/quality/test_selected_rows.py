@@ -6,10 +6,8 @@ and each expectation's configuration, row condition included), which is what Dat
 
 from __future__ import annotations
 
-import copy
-
-from quality_fixtures import build_db, clean_case
-from test_rules import CASES
+from quality_fixtures import build_db
+from test_rules import rule_cases
 
 from casemix.quality import prepare as prep
 from casemix.quality.runner import _GX, run_rules
@@ -21,12 +19,7 @@ KEPT = ("element_count", "unexpected_count", "unexpected_percent", "partial_unex
 
 
 def _frames(ruleset):
-    cases = []
-    for i, (name, (mut, _)) in enumerate(CASES.items()):
-        c = mut(copy.deepcopy(clean_case(i + 1)))
-        c["discharge_id"] = name
-        cases.append(c)
-    con = build_db(cases)
+    con = build_db(rule_cases())
     return prep.prepare_frames(con, None, None, columns=ruleset.columns_by_dataset())
 
 

@@ -3,14 +3,13 @@ issues and summary as checking it whole, and no slice holds more than ``chunk_ca
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 
 import pandas as pd
 import pytest
 
 from quality_fixtures import build_db, clean_case
-from test_rules import CASES
+from test_rules import rule_cases
 
 MARCH, APRIL, MAY = dt.date(2024, 3, 1), dt.date(2024, 4, 1), dt.date(2024, 5, 1)
 
@@ -18,11 +17,7 @@ MARCH, APRIL, MAY = dt.date(2024, 3, 1), dt.date(2024, 4, 1), dt.date(2024, 5, 1
 def _cases() -> list[dict]:
     """Every rule's failing and passing case (test_rules.CASES, 92 cases: March, discharge_id = the case's
     name, so the id order is not the insertion order), plus 5 April cases (one SEX-001) and one May case."""
-    out = []
-    for i, (name, (mut, _)) in enumerate(CASES.items()):
-        c = mut(copy.deepcopy(clean_case(i + 1)))
-        c["discharge_id"] = name
-        out.append(c)
+    out = rule_cases()
     for k in range(6):
         c = clean_case(200 + k)
         month = "04" if k < 5 else "05"
