@@ -30,6 +30,7 @@ EDGE_CASES = [
     case("AGE0-NODAYS", "P59.900", age="0"),
     case("NEWBORN-NOBW", "P59.900", age="0", age_days="10"),
     case("NODX", ""),
+    case("NOPDX-SDX", "", sdx=("E87.100",)),                  # secondaries but no principal diagnosis
     case("INVALID-AND-LOS", "J18.900", sex="0", los="90"),
     # -- severity
     case("MCC-EXCLUDED", "J18.900", sdx=("J96.000",)),          # J96.000 MCC, table T-E holds J18.900
@@ -92,6 +93,7 @@ EXPECT = {
     "AGE0-NODAYS": ("invalid", None, None, None, None),
     "NEWBORN-NOBW": ("invalid", None, None, None, None),
     "NODX": ("invalid", None, None, None, None),
+    "NOPDX-SDX": ("invalid", None, None, None, None),
     "INVALID-AND-LOS": ("invalid", None, None, None, None),
     "MCC-EXCLUDED": (G, "E", "ES1", "ES15", "none"),
     "MCC-COUNTS": (G, "E", "ES1", "ES11", "MCC"),

@@ -60,7 +60,8 @@ def test_invalid_reasons(grouped_runs):
     assert p.loc["NOAGE", "status_reason"] == "GRP-001 年龄缺失"
     assert p.loc["AGE0-NODAYS", "status_reason"].startswith("GRP-004 年龄为0岁但缺少年龄(天)")
     assert p.loc["NEWBORN-NOBW", "status_reason"].startswith("GRP-004 新生儿")
-    assert p.loc["NODX", "status_reason"].startswith("GRP-004")
+    assert p.loc["NODX", "status_reason"] == "GRP-004 诊断为空"
+    assert p.loc["NOPDX-SDX", "status_reason"] == "GRP-004 主要诊断缺失"
     # invalid wins over excluded; both reasons stay visible upstream
     assert p.loc["INVALID-AND-LOS", "grouping_status"] == "invalid"
     assert p.loc["INVALID-AND-LOS", "is_excluded"]
