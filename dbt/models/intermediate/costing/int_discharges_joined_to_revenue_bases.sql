@@ -3,10 +3,10 @@
     simulated DRG payment of fct_discharge_payments). Grain: discharge_id × costing_method. The margin
     marts sum both bases at once (macro margin_sums) and make a row per basis from the sums (revenue_bases);
     the quadrant and incentive marts read the one basis of their settings (revenue_basis_rows_of).
-    A view: its four readers each pay the costs × payments join (~0.6 CPU s at 1M cases, less for the
-    two that read one costing method) instead of the write of its 2M rows (~4.5 CPU s, mostly its nine
-    string columns; docs/costing.md, Speed). -#}
-{{ config(materialized='view') }}
+    A table (the default), not a view: as a view each of its four readers computed the costs × payments
+    join again. At 1M cases that was even with the write of its 2M rows (9.6 / 9.2 s against 10.6 / 9.3 s
+    for this model and its readers), but at 10M every reader's join spilled (14 GB of temp files): 138 /
+    151 s as a view against 102 / 106 s as a table (docs/costing.md, Speed). -#}
 select
     cast(c.discharge_id as {{ dbt.type_string() }})         as discharge_id,
     cast(c.costing_method as {{ dbt.type_string() }})       as costing_method,
