@@ -202,6 +202,13 @@ def _rule_order(rule_ids: pd.Series) -> pd.Series:
     return rule_ids.map(rank)
 
 
+def _ordered_issues(issues: pd.DataFrame) -> pd.DataFrame:
+    """The issues in the order of the results table: month, case, rule (catalogue order), field."""
+    issues = issues.assign(_o=_rule_order(issues["rule_id"]))
+    issues = issues.sort_values(["partition_month", "discharge_id", "_o", "field"], kind="stable")
+    return issues.drop(columns="_o").reset_index(drop=True)
+
+
 def _mask(df: pd.DataFrame, conds: tuple[Condition, ...]) -> np.ndarray:
     """The rows a condition selects, with pandas ``query`` semantics (as GX applies it)."""
     m = np.ones(len(df), dtype=bool)
@@ -414,9 +421,7 @@ def run_rules(frames: dict[str, pd.DataFrame], ruleset: RuleSet | None = None,
         issues = _empty_issues()
     issues["ruleset_version"] = ruleset.version
     issues["code_table_version"] = ctv
-    issues["_o"] = _rule_order(issues["rule_id"])
-    issues = issues.sort_values(["partition_month", "discharge_id", "_o", "field"], kind="stable")
-    issues = issues.drop(columns="_o").reset_index(drop=True)[ISSUE_COLUMNS]
+    issues = _ordered_issues(issues)[ISSUE_COLUMNS]
 
     # ---- summary: per month × rule, distinct cases
     failed_case = {}
@@ -696,9 +701,7 @@ def _merge(parts: list[QualityResult], ruleset: RuleSet, ctv: str | None) -> Qua
     if len(parts) == 1:
         return parts[0]
     issues = pd.concat([p.issues for p in parts if len(p.issues)] or [parts[0].issues], ignore_index=True)
-    issues["_o"] = _rule_order(issues["rule_id"])
-    issues = issues.sort_values(["partition_month", "discharge_id", "_o", "field"], kind="stable")
-    issues = issues.drop(columns="_o").reset_index(drop=True)
+    issues = _ordered_issues(issues)
 
     def num(v):
         return None if v is None or pd.isna(v) else int(v)
