@@ -5,7 +5,7 @@
     the quadrant and incentive marts read the one basis of their settings (revenue_basis_rows_of).
     A table (the default), not a view: as a view each of its four readers computed the costs × payments
     join again. At 1M cases that was even with the write of its 2M rows (9.6 / 9.2 s against 10.6 / 9.3 s
-    for this model and its readers), but at 10M every reader's join spilled (14 GB of temp files): 138 /
+    for this model and its readers), but at 10M every reader's join spilled (12.5–14.2 GB of temp files): 138 /
     151 s as a view against 102 / 106 s as a table (docs/costing.md, Speed). -#}
 select
     cast(c.discharge_id as {{ dbt.type_string() }})         as discharge_id,
