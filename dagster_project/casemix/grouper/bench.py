@@ -2,6 +2,7 @@
 by the grouper's dbt models; prints the models' own time and cases per second.
 
     python -m casemix.grouper.bench --scheme /path/to/CHS_DRG_11 --cases 1000000 [--work /tmp/grouper-bench]
+                                    [--repeat N]
 
 Cases are written straight into front_page.* of a scratch DuckDB file (never the project warehouse):
 principal dx drawn from the MDC principal-dx tables, 0-6 secondary dx (half from the MCC/CC list), 0-3
@@ -14,6 +15,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import time
 from pathlib import Path
 
@@ -100,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cases", type=int, default=1_000_000)
     ap.add_argument("--work", default="/tmp/casemix-grouper-bench")
     ap.add_argument("--qy-mode", default="principal")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="time the grouper's dbt run this many times on the same cases and print the median "
+                         "as well (the machine's speed drifts between runs)")
     args = ap.parse_args(argv)
 
     work = Path(args.work)
@@ -123,25 +128,35 @@ def main(argv: list[str] | None = None) -> int:
                     select="stg_front_page__discharges stg_front_page__diagnoses stg_front_page__procedures "
                            "code_map")
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    load_before = os.getloadavg()
-    t0 = time.perf_counter()
-    r0 = resource.getrusage(resource.RUSAGE_SELF)
-    run_grouper_dbt(wh, {"scheme_version": version, "qy_mode": args.qy_mode}, work_dir=dbt_work,
-                    select=" ".join(GROUPER_MODELS), extra_args=["--threads", "1"])
-    r1 = resource.getrusage(resource.RUSAGE_SELF)
-    wall = time.perf_counter() - t0
-    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
-    results = json.loads((dbt_work / "target" / "run_results.json").read_text())["results"]
-    model_time = 0.0
-    for r in results:
-        name = r["unique_id"].split(".")[-1]
-        model_time += r["execution_time"]
-        print(f"  {name:<42} {r['execution_time']:7.2f} s")
-    print(f"models' own time {model_time:.2f} s ({args.cases / model_time:,.0f} cases/s); "
-          f"dbt wall time incl. parse {wall:.1f} s (start-up and parse {wall - model_time:.1f} s)")
-    print(f"CPU of the dbt run (dbt + DuckDB threads, user+sys) {cpu:.1f} s; peak RSS {r1.ru_maxrss / 1024:,.0f} MB "
-          f"(before the timed run {rss_before:,.0f} MB); load average 1/5/15 min before "
-          f"{'/'.join(f'{x:.2f}' for x in load_before)}, after {'/'.join(f'{x:.2f}' for x in os.getloadavg())}")
+    times = []
+    for run in range(1, args.repeat + 1):
+        # each run after the first replaces the grouper's tables, as a re-run of the pipeline does
+        load_before = os.getloadavg()
+        t0 = time.perf_counter()
+        r0 = resource.getrusage(resource.RUSAGE_SELF)
+        run_grouper_dbt(wh, {"scheme_version": version, "qy_mode": args.qy_mode}, work_dir=dbt_work,
+                        select=" ".join(GROUPER_MODELS), extra_args=["--threads", "1"])
+        r1 = resource.getrusage(resource.RUSAGE_SELF)
+        wall = time.perf_counter() - t0
+        cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+        results = json.loads((dbt_work / "target" / "run_results.json").read_text())["results"]
+        model_time = 0.0
+        if args.repeat > 1:
+            print(f"run {run} of {args.repeat}:")
+        for r in results:
+            name = r["unique_id"].split(".")[-1]
+            model_time += r["execution_time"]
+            print(f"  {name:<42} {r['execution_time']:7.2f} s")
+        times.append(model_time)
+        print(f"models' own time {model_time:.2f} s ({args.cases / model_time:,.0f} cases/s); "
+              f"dbt wall time incl. parse {wall:.1f} s (start-up and parse {wall - model_time:.1f} s)")
+        print(f"CPU of the dbt run (dbt + DuckDB threads, user+sys) {cpu:.1f} s; peak RSS {r1.ru_maxrss / 1024:,.0f} MB "
+              f"(before the timed run {rss_before:,.0f} MB); load average 1/5/15 min before "
+              f"{'/'.join(f'{x:.2f}' for x in load_before)}, after {'/'.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if args.repeat > 1:
+        med = statistics.median(times)
+        print(f"models' own time over {args.repeat} runs: median {med:.2f} s ({args.cases / med:,.0f} cases/s), "
+              f"fastest {min(times):.2f} s ({args.cases / min(times):,.0f} cases/s), slowest {max(times):.2f} s")
     con = duckdb.connect(str(wh), read_only=True)
     for row in con.execute("select grouping_status, count(*) from marts.fct_discharge_groupings "
                            "group by 1 order by 2 desc").fetchall():

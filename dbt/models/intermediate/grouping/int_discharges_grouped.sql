@@ -16,6 +16,10 @@
     results is written to a table and joined back. What the trace needs from them is stored here: the
     pre-check reasons and fill values, the chosen alternative and the fill values of the ADRG step, each
     only where the trace reads it (null elsewhere, which costs next to nothing to write). -#}
+{#- string compression (FSST) off for this write (macro write_without_string_compression), back on after
+    the commit, whose checkpoint writes the last row groups -#}
+{{ config(pre_hook="{{ write_without_string_compression() }}",
+          post_hook=[{"sql": "{{ write_with_default_compression() }}", "transaction": false}]) }}
 
 with schemes as (
     select * from {{ ref('int_discharges_prechecked') }}
