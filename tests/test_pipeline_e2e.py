@@ -108,6 +108,33 @@ def test_every_discharge_is_grouped_with_the_demo_scheme(pipeline):
                        ).fetchone()[0] == 1
 
 
+def test_grouping_in_batches_of_months_gives_the_same_rows(pipeline, tmp_path):
+    """int_discharges_grouped is built in batches of whole months of at most `grouper_batch_cases` cases
+    (materialization grouper_batched_table); the pipeline's cases fit in one. Rebuilt on a copy with the
+    largest month's count (every month a batch: 3) and with all cases but one (two months, then one: 2),
+    the rows are the same."""
+    from casemix.grouper.run import run_grouper_dbt
+
+    (tmp_path / "copy").mkdir()
+    wh = tmp_path / "copy" / "wh.duckdb"
+    shutil.copy(pipeline["tmp"] / "wh.duckdb", wh)
+    months = pipeline["con"].execute("SELECT partition_month, count(*) FROM front_page.discharges "
+                                     "GROUP BY 1 ORDER BY 1").fetchall()
+    counts = [n for _, n in months]
+    assert len(counts) == 3 and counts[0] + counts[1] > max(counts) and counts[1] + counts[2] > max(counts)
+    expected = sorted(pipeline["con"].execute("SELECT * FROM intermediate.int_discharges_grouped").fetchall(),
+                      key=str)
+    for size, batches in ((max(counts), 3), (sum(counts) - 1, 2)):
+        work = tmp_path / f"dbt_{size}"
+        run_grouper_dbt(wh, {"grouper_batch_cases": size}, select="int_discharges_grouped", work_dir=work)
+        log = (work / "logs" / "dbt.log").read_text(encoding="utf-8")
+        assert f"int_discharges_grouped\": {batches} batches of months" in log
+        con = duckdb.connect(str(wh), read_only=True)
+        got = sorted(con.execute("SELECT * FROM intermediate.int_discharges_grouped").fetchall(), key=str)
+        con.close()
+        assert got == expected, size
+
+
 def test_case_costs_never_decrease_across_layers(pipeline):
     con = pipeline["con"]
     tables = {r[0] for r in con.execute(

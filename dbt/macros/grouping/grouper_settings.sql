@@ -12,6 +12,7 @@
       'code_map_dx_edition': none,
       'code_map_px_edition': none,
       'code_map_version': none,
+      'grouper_batch_cases': 1500000,
   } -%}
   {%- if name not in defaults -%}
     {{ exceptions.raise_compiler_error("unknown grouper setting: " ~ name) }}

@@ -18,7 +18,12 @@
     only where the trace reads it (null elsewhere, which costs next to nothing to write). -#}
 {#- string compression (FSST) off for this write (macro write_without_string_compression), back on after
     the commit, whose checkpoint writes the last row groups -#}
-{{ config(pre_hook="{{ write_without_string_compression() }}",
+{#- built in batches of whole discharge months of at most var grouper_batch_cases cases (materialization
+    grouper_batched_table, dbt/macros/grouping/grouper_batches.sql); one batch, i.e. one statement, up to
+    that size -#}
+-- depends_on: {{ ref('stg_front_page__discharges') }}
+{{ config(materialized='grouper_batched_table',
+          pre_hook="{{ write_without_string_compression() }}",
           post_hook=[{"sql": "{{ write_with_default_compression() }}", "transaction": false}]) }}
 
 with schemes as (

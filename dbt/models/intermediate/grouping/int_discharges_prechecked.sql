@@ -19,7 +19,9 @@
 {%- set map_active = grouper_map_active() %}
 
 with discharges as (
+    -- all months, or one batch of months of int_discharges_grouped (macro grouper_batch_filter)
     select * from {{ ref('int_discharges_joined_to_schemes') }}
+    where {{ grouper_batch_filter() }}
 ),
 
 -- one aggregation over the code rows with cheap aggregates (integer keys, counts)

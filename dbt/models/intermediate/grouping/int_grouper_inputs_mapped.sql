@@ -33,11 +33,13 @@ with codes as (
            {{ grouper_normalize_dx_code('dx_code') }} as source_code
     from {{ ref('stg_front_page__diagnoses') }}
     where dx_code <> ''   -- (null <> '' is not true either: one trim per row in the scan, not two)
+      and {{ grouper_batch_filter() }}
     union all
     select {{ grouper_hash_key('discharge_id') }} as discharge_key, 'px' as code_type, px_seq as seq,
            lower(px_code) as source_code
     from {{ ref('stg_front_page__procedures') }}
     where px_code <> ''
+      and {{ grouper_batch_filter() }}
 ),
 
 {%- if not grouper_map_active() %}
