@@ -18,8 +18,9 @@
   /* grouper_batch */ true
 {%- endmacro %}
 
-{#- The batches: lists of partition months (text 'YYYY-MM-DD'), in month order, each with at most
-    max_cases discharges (a month with more is a batch alone). Needs the database (run time). -#}
+{#- The batches: lists of partition months (text 'YYYY-MM-DD'; none for rows without one), in month
+    order, each with at most max_cases discharges (a month with more is a batch alone). Needs the database
+    (run time). -#}
 {% macro grouper_month_batches(max_cases) -%}
   {%- set rows = run_query("select cast(partition_month as varchar) as m, count(*) as n from "
                            ~ ref('stg_front_page__discharges') ~ " group by 1 order by 1") -%}
@@ -44,8 +45,11 @@
     {{ exceptions.raise_compiler_error("grouper_batched_table: the model's SQL has no grouper_batch_filter() marker") }}
   {%- endif -%}
   {%- set values = [] -%}
-  {%- for m in months -%}{%- do values.append("cast('" ~ m ~ "' as date)") -%}{%- endfor -%}
-  {{ return(sql | replace(marker, "partition_month in (" ~ values | join(", ") ~ ")")) }}
+  {%- for m in months if m is not none -%}{%- do values.append("cast('" ~ m ~ "' as date)") -%}{%- endfor -%}
+  {%- set predicate = "partition_month in (" ~ (values | join(", ") if values else "null") ~ ")" -%}
+  {#- rows without a partition month (none are loaded so; kept all the same) go with their batch -#}
+  {%- if none in months -%}{%- set predicate = "(" ~ predicate ~ " or partition_month is null)" -%}{%- endif -%}
+  {{ return(sql | replace(marker, predicate)) }}
 {%- endmacro %}
 
 {% materialization grouper_batched_table, default %}
