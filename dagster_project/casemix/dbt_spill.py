@@ -1,5 +1,5 @@
 """dbt models of a built warehouse at several DuckDB memory limits (printed, never asserted):
-``python -m casemix.dbt_spill WAREHOUSE --limits 4GB 1GB 400MB [--select …]``.
+``python -m casemix.dbt_spill WAREHOUSE --limits 4GB 1GB 400MB [--select …] [--vars JSON]``.
 
 For each limit it runs the selected models again (``casemix.dbt_runner.run_dbt``, in this process) and
 prints the dbt wall time, whether the run succeeded, the slowest models, and the peak size of DuckDB's
@@ -10,6 +10,7 @@ The models are rebuilt in place: use a benchmark warehouse, not a production one
 from __future__ import annotations
 
 import argparse
+import json
 import threading
 import time
 from pathlib import Path
@@ -32,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--select", nargs="+", default=DEFAULT_SELECT)
     ap.add_argument("--work-dir", type=Path, default=None,
                     help="dbt work folder (default: dbt_spill_work beside the warehouse)")
+    ap.add_argument("--vars", type=json.loads, default=None,
+                    help='dbt vars as JSON, e.g. \'{"grouper_batch_cases": 1000000000}\'')
     a = ap.parse_args(argv)
     from casemix.dbt_runner import run_dbt, scoped_env
 
@@ -51,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
             peak[0] = 0
             t = time.perf_counter()
             with scoped_env(CASEMIX_DUCKDB_MEMORY_LIMIT=limit):
-                res = run_dbt(["run", "--select", *a.select], warehouse=a.warehouse, work_dir=work, check=False)
+                res = run_dbt(["run", "--select", *a.select], warehouse=a.warehouse, work_dir=work,
+                              dbt_vars=a.vars, check=False)
             results = list(getattr(res.result, "results", None) or [])
             slow = sorted(((r.node.name, float(r.execution_time or 0)) for r in results), key=lambda x: -x[1])
             failed = [r.node.name for r in results if str(r.status).lower() == "error"]
