@@ -38,14 +38,16 @@ class TableDiff:
 
 
 def _tables(con, catalog: str, schemas: list[str] | None) -> dict[str, list[tuple[str, str]]]:
-    """schema.table -> [(column, type)] for the base tables of ``catalog``."""
+    """schema.table -> [(column, type)] for the base tables of ``catalog``, and the views of the schema
+    ``front_page`` (``front_page.discharges`` is a view of the published stage rows)."""
     rows = con.execute(
         """select table_schema, table_name, column_name, data_type
            from information_schema.columns c
            where table_catalog = ?
              and (table_schema, table_name) in (
                  select table_schema, table_name from information_schema.tables
-                 where table_catalog = ? and table_type = 'BASE TABLE')
+                 where table_catalog = ?
+                   and (table_type = 'BASE TABLE' or (table_schema = 'front_page' and table_type = 'VIEW')))
            order by table_schema, table_name, ordinal_position""", [catalog, catalog]).fetchall()
     out: dict[str, list[tuple[str, str]]] = {}
     for schema, table, col, typ in rows:

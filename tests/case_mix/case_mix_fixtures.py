@@ -114,13 +114,14 @@ PARAMETERS = {"risk_min_cases": "5", "decomposition_weight_version": "V_IQR"}
 
 def load_inputs(con: duckdb.DuckDBPyConnection) -> None:
     """Raw front page + stand-ins for the grouper's int_discharges_grouped and fct_discharge_groupings."""
-    from casemix.ingest.stage import ensure_schema
+    from casemix.ingest.stage import ensure_schema, insert_discharges
 
     ensure_schema(con)
-    con.executemany(
-        "INSERT INTO front_page.discharges (discharge_id, patient_id, partition_month, zzjgdm, bah, zycs, cykb,"
-        " zzys, cysj, sjzyts, zfy, lyfs, xb, nl) VALUES (?, ?, CAST(date_trunc('month', CAST(? AS DATE)) AS DATE),"
-        " ?, ?, 1, ?, ?, CAST(? AS TIMESTAMP), ?, ?, ?, '1', 50)",
+    insert_discharges(
+        con, ["discharge_id", "patient_id", "partition_month", "zzjgdm", "bah", "zycs", "cykb", "zzys", "cysj",
+              "sjzyts", "zfy", "lyfs", "xb", "nl"],
+        "VALUES (?, ?, CAST(date_trunc('month', CAST(? AS DATE)) AS DATE),"
+        " ?, ?, 1, ?, ?, CAST(? AS TIMESTAMP), ?, ?, ?, '1', 50)", many=True, params=
         [(c["id"], "p" + c["id"], c["date"], c["h"], "B" + c["id"], c["dept"], c["doc"], c["date"], c["los"],
           c["cost"], "5" if c["death"] else "1") for c in CASES])
     for schema in ("intermediate", "marts"):

@@ -171,7 +171,7 @@ def write_landing(folder: Path, *, with_bad_rows: bool = True) -> Path:
 
 
 def load_front_page(con: duckdb.DuckDBPyConnection, cases: list[tuple]) -> None:
-    from casemix.ingest.stage import ensure_schema
+    from casemix.ingest.stage import ensure_schema, insert_discharges
 
     ensure_schema(con)
     cols = ["discharge_id", "patient_id", "partition_month", "zzjgdm", "bah", "zycs", "cykb", "rysj", "cysj", "sjzyts",
@@ -181,8 +181,7 @@ def load_front_page(con: duckdb.DuckDBPyConnection, cases: list[tuple]) -> None:
         total = sum(fees.values())
         rows.append((cid, pid, dis[:8] + "01", h, f"B-{cid}", 1, dept, adm, dis, los, doc, total,
                      *[fees.get(f, 0) for f in FEE_COLUMNS]))
-    con.executemany(f"INSERT INTO front_page.discharges ({', '.join(cols)}) VALUES "
-                    f"({', '.join('?' for _ in cols)})", rows)
+    insert_discharges(con, cols, f"VALUES ({', '.join('?' for _ in cols)})", rows, many=True)
 
 
 def mock_upstream(con: duckdb.DuckDBPyConnection, groups: list[tuple], weights: list[tuple],

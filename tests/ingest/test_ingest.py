@@ -206,6 +206,54 @@ def test_republishing_a_month_is_idempotent_and_touches_only_that_month(con, tmp
         assert sorted(con.execute(f"SELECT * FROM front_page.{t}").fetchall(), key=str) == rows, t
 
 
+def test_a_changed_file_keeps_its_published_rows_until_their_month_is_published_again(con, tmp_path):
+    """front_page.discharges is a view of the published stage rows: re-staging a changed file must not
+    change a month that is not published again (as for the other published tables)."""
+    april = ROWS[1].replace("2024-03-03 10:00:00", "2024-04-01 09:00:00")
+    path = _write(tmp_path / "h1_202403.csv", PINYIN, [ROWS[0], april])
+    _stage_and_publish(con, path)
+    fees = "SELECT partition_month, zfy FROM front_page.discharges ORDER BY 1"
+    assert [(m.month, float(z)) for m, z in con.execute(fees).fetchall()] == [(3, 12000.5), (4, 5000.0)]
+    _write(path, PINYIN, [ROWS[0].replace("12000.50,3000", "12600.00,3000"), april.replace(",5000,", ",5100,")])
+    assert stage_file(con, path, KEY, today=dt.date(2026, 11, 1)).status == "staged"
+    # staged, not yet published: both months as before
+    assert [float(z) for _, z in con.execute(fees).fetchall()] == [12000.5, 5000.0]
+    publish_month(con, MAR)
+    assert [float(z) for _, z in con.execute(fees).fetchall()] == [12600.0, 5000.0]
+    assert con.execute("SELECT count(*), min(partition_month) FROM front_page_stage.retired_rows").fetchone() \
+        == (1, dt.date(2024, 4, 1))
+    apr = publish_month(con, dt.date(2024, 4, 1))
+    assert [float(z) for _, z in con.execute(fees).fetchall()] == [12600.0, 5100.0]
+    assert (apr.rows_read, apr.rows_loaded, apr.rows_quarantined) == (1, 1, 0)
+    assert con.execute("SELECT count(*) FROM front_page_stage.retired_rows").fetchone()[0] == 0
+
+
+def test_a_warehouse_whose_published_discharges_are_a_table_gets_the_view(con, tmp_path):
+    """The layout before front_page.discharges became a view: the table's rows are kept exactly (the stage
+    rows get their published flag; a published row whose file changed since is kept as a retired row)."""
+    april = ROWS[1].replace("2024-03-03 10:00:00", "2024-04-01 09:00:00")
+    _stage_and_publish(con, _write(tmp_path / "h1_202403.csv", PINYIN, ROWS + [april]))
+    before = sorted(con.execute("SELECT * FROM front_page.discharges").fetchall(), key=str)
+    assert len(before) == 3
+    # back to the earlier layout: a table, a stage without the flag, one published record's stage row gone
+    con.execute("CREATE TABLE front_page.discharges_t AS SELECT * FROM front_page.discharges")
+    con.execute("DROP VIEW front_page.discharges")
+    con.execute("ALTER TABLE front_page.discharges_t RENAME TO discharges")
+    con.execute("DROP TABLE front_page_stage.retired_rows")
+    con.execute("ALTER TABLE front_page_stage.rows DROP COLUMN published")
+    con.execute("ALTER TABLE front_page_stage.rows DROP COLUMN column_map_version")
+    con.execute("DELETE FROM front_page_stage.rows WHERE partition_month = DATE '2024-04-01'")
+    ensure_schema(con)
+    assert con.execute("SELECT table_type FROM information_schema.tables WHERE table_schema = 'front_page' "
+                       "AND table_name = 'discharges'").fetchone()[0] == "VIEW"
+    assert sorted(con.execute("SELECT * FROM front_page.discharges").fetchall(), key=str) == before
+    assert con.execute("SELECT count(*) FROM front_page_stage.retired_rows").fetchone()[0] == 1
+    assert con.execute("SELECT count(*) FROM front_page_stage.rows WHERE published").fetchone()[0] == 2
+    # republishing March changes nothing
+    publish_month(con, MAR)
+    assert sorted(con.execute("SELECT * FROM front_page.discharges").fetchall(), key=str) == before
+
+
 def test_xlsx_extract(con, tmp_path):
     import openpyxl
 

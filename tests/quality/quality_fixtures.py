@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from casemix.ingest.stage import ensure_schema
+from casemix.ingest.stage import ensure_schema, insert_discharges
 from casemix.layout import FEE_ITEMS, FEE_SUB_ITEMS
 
 MONTH = dt.date(2024, 3, 1)
@@ -95,10 +95,11 @@ def build_db(cases: list[dict], path: str = ":memory:") -> duckdb.DuckDBPyConnec
                            **{k.lower(): v for k, v in p.items()}})
     d = pd.DataFrame(drows, columns=cols)
     con.register("_d", d)
-    sel = ", ".join(f"CAST(_d.{c} AS {t}) AS {c}" for c, t in con.execute(
+    dcols = con.execute(
         "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema='front_page' "
-        "AND table_name='discharges' ORDER BY ordinal_position").fetchall())
-    con.execute(f"INSERT INTO front_page.discharges SELECT {sel} FROM _d")
+        "AND table_name='discharges' ORDER BY ordinal_position").fetchall()
+    insert_discharges(con, [c for c, _ in dcols],
+                      "SELECT " + ", ".join(f"CAST(_d.{c} AS {t})" for c, t in dcols) + " FROM _d")
     for t, rows in (("diagnoses", dxrows), ("procedures", pxrows)):
         tc = con.execute("SELECT column_name, data_type FROM information_schema.columns WHERE "
                          f"table_schema='front_page' AND table_name='{t}' ORDER BY ordinal_position").fetchall()

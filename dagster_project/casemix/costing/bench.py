@@ -25,18 +25,18 @@ SELECT = ("stg_front_page__discharges path:models/staging/costing path:models/in
 
 def synthesise(con, n_cases: int, n_hospitals: int, seed: int, year: int = 2024):
     from casemix.generate.roster import roster
-    from casemix.ingest.stage import ensure_schema
+    from casemix.ingest.stage import ensure_schema, insert_discharges
 
     r = roster(seed, n_hospitals)
     wards = r.departments[r.departments["is_ward"]][["zzjgdm", "dept_code"]].reset_index(drop=True)
     wards["i"] = range(len(wards))
     con.register("_wards", wards)
     ensure_schema(con)
-    con.execute("DELETE FROM front_page.discharges")
+    con.execute("DELETE FROM front_page_stage.rows")
     con.execute(f"SELECT setseed({(seed % 1000) / 1000})")
-    con.execute(f"""
-        INSERT INTO front_page.discharges (discharge_id, patient_id, partition_month, zzjgdm, bah, zycs, cykb,
-            rysj, cysj, sjzyts, zzys, zfy, xyf, yyclf, ycxyyclf, hlf, ylfuf, syszdf, yxxzdf, blzdf, sszlf, xf)
+    insert_discharges(con, ["discharge_id", "patient_id", "partition_month", "zzjgdm", "bah", "zycs", "cykb",
+                            "rysj", "cysj", "sjzyts", "zzys", "zfy", "xyf", "yyclf", "ycxyyclf", "hlf", "ylfuf",
+                            "syszdf", "yxxzdf", "blzdf", "sszlf", "xf"], f"""
         WITH c AS (
             SELECT range AS k,
                    CAST(floor(random() * {len(wards)}) AS INTEGER) AS w,
@@ -54,7 +54,7 @@ def synthesise(con, n_cases: int, n_hospitals: int, seed: int, year: int = 2024)
                round(los * 80 * u3, 2), round(los * 60 * u2 * u3, 2), CASE WHEN u1 < 0.1 THEN 300 ELSE 0 END,
                CASE WHEN u3 < 0.3 THEN round(8000 * u2, 2) ELSE 0 END, CASE WHEN u2 < 0.05 THEN 400 ELSE 0 END
         FROM c JOIN _wards AS wd ON wd.i = c.w""")
-    con.execute("""UPDATE front_page.discharges SET zfy = coalesce(xyf,0) + coalesce(yyclf,0) + coalesce(ycxyyclf,0)
+    con.execute("""UPDATE front_page_stage.rows SET zfy = coalesce(xyf,0) + coalesce(yyclf,0) + coalesce(ycxyyclf,0)
                    + coalesce(hlf,0) + coalesce(ylfuf,0) + coalesce(syszdf,0) + coalesce(yxxzdf,0)
                    + coalesce(blzdf,0) + coalesce(sszlf,0) + coalesce(xf,0)""")
     con.execute("CREATE SCHEMA IF NOT EXISTS marts")

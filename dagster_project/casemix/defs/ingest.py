@@ -33,7 +33,8 @@ from casemix.pseudonymise import ensure_key_file, load_key
 from casemix.warehouse import connection
 
 FRONT_PAGE_TABLES = {
-    "discharges": "One row per case (grain discharge_id), typed, identifiers pseudonymised.",
+    "discharges": "One row per case (grain discharge_id), typed, identifiers pseudonymised (a view of "
+                  "the published stage rows).",
     "diagnoses": "Principal (dx_seq 0) and other diagnoses, long form.",
     "procedures": "Procedures (px_seq 1 = principal), long form.",
     "quarantine": "Rows not loaded, with file, line, field, raw value and reason.",

@@ -27,7 +27,7 @@ GROUPER_MODELS = ["int_scheme_codes_keyed_to_mdcs", "int_grouper_inputs_mapped",
 
 
 def make_cases(con, n: int, seed: int = 7) -> None:
-    from casemix.ingest.stage import ensure_schema
+    from casemix.ingest.stage import ensure_schema, insert_discharges
 
     ensure_schema(con)
     con.execute(f"select setseed({(seed % 100) / 100})")
@@ -56,9 +56,8 @@ def make_cases(con, n: int, seed: int = 7) -> None:
             case when hash(i, 4) % 100 < 40 then 1 + hash(i, 5) % 3 else 0 end as n_px
         from range({n}) t(i)
     """)
-    con.execute("""
-        insert into front_page.discharges (discharge_id, patient_id, partition_month, zzjgdm, bah, zycs, xb,
-                                           nl, bzyzs_nl, xsecstz, cysj, sjzyts, zfy, jbdm)
+    insert_discharges(con, ["discharge_id", "patient_id", "partition_month", "zzjgdm", "bah", "zycs", "xb",
+                            "nl", "bzyzs_nl", "xsecstz", "cysj", "sjzyts", "zfy", "jbdm"], """
         select c.discharge_id, c.discharge_id, date '2023-06-01', 'H' || (c.i % 50), 'B' || c.i, 1,
                case when hash(c.i, 6) % 2 = 0 then '1' else '2' end,
                case when c.newborn then 0 else 1 + hash(c.i, 7) % 90 end,

@@ -25,7 +25,7 @@ SELECT = "stg_front_page__discharges path:models/intermediate/case_mix path:mode
 
 
 def make_inputs(wh: Path, cases: int, hospitals: int, seed: int) -> None:
-    from casemix.ingest.stage import ensure_schema
+    from casemix.ingest.stage import ensure_schema, insert_discharges
 
     con = duckdb.connect(str(wh))
     try:
@@ -43,9 +43,8 @@ def make_inputs(wh: Path, cases: int, hospitals: int, seed: int) -> None:
                CAST(floor(pow(random(), 2) * 600) AS INTEGER) AS drg_no,
                random() AS u_status, random() AS u_cost, random() AS u_death
         FROM range({cases}) t(i)""")
-        con.execute("""
-        INSERT INTO front_page.discharges (discharge_id, patient_id, partition_month, zzjgdm, bah, zycs, cykb, zzys,
-                                           cysj, sjzyts, zfy, lyfs, xb, nl)
+        insert_discharges(con, ["discharge_id", "patient_id", "partition_month", "zzjgdm", "bah", "zycs", "cykb",
+                                "zzys", "cysj", "sjzyts", "zfy", "lyfs", "xb", "nl"], """
         SELECT discharge_id, 'p' || i, CAST(date_trunc('month', discharge_date) AS DATE), hospital_id,
                'B' || i, 1, dept, doctor, CAST(discharge_date AS TIMESTAMP),
                greatest(1, CAST(round(exp(1.5 + (drg_no % 7) * 0.1 + (u_cost - 0.5)) ) AS INTEGER)),
