@@ -241,12 +241,7 @@ def insert_discharges(con: duckdb.DuckDBPyConnection, columns: list[str], rows_s
     ``front_page.discharges`` in that order, become published stage rows, i.e. rows of the view."""
     sql = (f"INSERT INTO front_page_stage.rows (ok, published, {', '.join(columns)}) "
            f"SELECT true, true, * FROM ({rows_sql})")
-    if many:
-        con.executemany(sql, params)
-    elif params is None:
-        con.execute(sql)
-    else:
-        con.execute(sql, params)
+    (con.executemany if many else con.execute)(sql, params)
 
 
 def _relation_type(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> str | None:
@@ -255,12 +250,16 @@ def _relation_type(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> st
     return row[0] if row else None
 
 
+def _columns(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> list[str]:
+    return [r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
+        "ORDER BY ordinal_position", [schema, name]).fetchall()]
+
+
 def _add_published_flag(con: duckdb.DuckDBPyConnection) -> None:
     """A stage written before front_page.discharges became a view has no ``published`` flag and no
     ``column_map_version`` column: they are added (the flag false; the migration below sets it)."""
-    have = {r[0] for r in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'front_page_stage' "
-        "AND table_name = 'rows'").fetchall()}
+    have = set(_columns(con, "front_page_stage", "rows"))
     if "published" not in have:
         con.execute("ALTER TABLE front_page_stage.rows ADD COLUMN published BOOLEAN DEFAULT false")
     if "column_map_version" not in have:
@@ -272,26 +271,21 @@ def _move_published_table_to_stage(con: duckdb.DuckDBPyConnection, cmap: ColumnM
     stage rows it was published from get their flag (and the table's column map version); its rows
     that are no longer in the stage (their file changed since) are kept as retired rows; then the
     table is dropped and the view takes its place. One transaction; nothing is lost."""
-    cols = [r[0] for r in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'front_page' "
-        "AND table_name = 'discharges' ORDER BY ordinal_position").fetchall()]
+    cols = _columns(con, "front_page", "discharges")
+    # a stage row is the table's row when its file content and line are the same
+    same = ("r.source_file = d.source_file AND r.source_file_hash = d.source_file_hash "
+            "AND r.source_line = d.source_line AND r.ok")
     n_table = con.execute("SELECT count(*) FROM front_page.discharges").fetchone()[0]
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute("""
+        con.execute(f"""
           UPDATE front_page_stage.rows AS r SET published = true, column_map_version = d.column_map_version
-          FROM front_page.discharges AS d
-          WHERE r.source_file = d.source_file AND r.source_file_hash = d.source_file_hash
-            AND r.source_line = d.source_line AND r.ok""")
+          FROM front_page.discharges AS d WHERE {same}""")
         sel = ", ".join(f"d.{c}" for c in cols)
         con.execute(f"""
           INSERT INTO front_page_stage.retired_rows BY NAME
           SELECT true AS ok, true AS published, {sel} FROM front_page.discharges AS d
-          WHERE NOT EXISTS (
-            SELECT 1 FROM front_page_stage.rows AS r
-            WHERE r.source_file IS NOT DISTINCT FROM d.source_file
-              AND r.source_file_hash IS NOT DISTINCT FROM d.source_file_hash
-              AND r.source_line IS NOT DISTINCT FROM d.source_line AND r.ok)""")
+          WHERE NOT EXISTS (SELECT 1 FROM front_page_stage.rows AS r WHERE {same})""")
         con.execute("DROP TABLE front_page.discharges")
         create_discharges_view(con, cmap)
         n_view = con.execute("SELECT count(*) FROM front_page.discharges").fetchone()[0]
@@ -308,11 +302,8 @@ def _move_published_table_to_stage(con: duckdb.DuckDBPyConnection, cmap: ColumnM
 def _drop_old_stage_layout(con: duckdb.DuckDBPyConnection) -> None:
     """A warehouse staged by an earlier layout (slots in separate stage tables, good records only):
     its stage is dropped, so every landing file is staged again; the published tables stay."""
-    old = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'front_page_stage' "
-        "AND table_name = 'rows'").fetchone()[0] and not con.execute(
-        "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'front_page_stage' "
-        "AND table_name = 'rows' AND column_name = 'dx'").fetchone()[0]
+    old = (_relation_type(con, "front_page_stage", "rows") is not None
+           and "dx" not in _columns(con, "front_page_stage", "rows"))
     if old:
         log.warning("front_page_stage has an earlier layout: dropped; every landing file is staged again")
         for t in ("rows", "diagnoses", "procedures", "errors", "files"):
