@@ -268,7 +268,7 @@ def grouped_runs(tmp_path_factory) -> dict[str, pd.DataFrame]:
     try:
         out["mdc_grain"] = con.execute(f"""
             select count(*) as candidate_rows,
-                   count(distinct (discharge_key, scheme_version, mdc_code)) as distinct_keys
+                   count(distinct (discharge_key, scheme_key, mdc_code)) as distinct_keys
             from ({mdc_sql}) as k""").df()
     finally:
         con.close()

@@ -1,4 +1,4 @@
-{#- The alternatives of every ADRG (scheme tables only; grain scheme_version x adrg_code x alt_no), for the
+{#- The alternatives of every ADRG (scheme tables only; grain scheme_key x adrg_code x alt_no), for the
     ADRG step (int_discharges_assigned_to_adrg: which list conditions must hold) and for the trace
     (int_discharges_grouped: name, kind and rule text of the chosen alternative), so the per-ADRG texts are
     joined from these few rows at the end instead of being stored in a 1M-row table.
@@ -9,7 +9,7 @@
 {% macro grouper_adrg_alternatives() -%}
 (
     select
-        t.scheme_version, t.mdc_code, t.adrg_code, t.alt_no,
+        t.scheme_key, t.mdc_code, t.adrg_code, t.alt_no,
         bit_or(case when is_positive_list then {{ grouper_bit('cond_no') }} else cast(0 as bigint) end)
                                                                             as positive_mask,
         sum(case when is_positive_list then 1 else 0 end)                   as positive_list_conds,
@@ -47,7 +47,7 @@
             end                                                             as cond_tpl
         from {{ grouper_adrg_conditions() }} as c
     ) as t
-    group by t.scheme_version, t.mdc_code, t.adrg_code, t.alt_no, t.adrg_name, t.adrg_kind, t.file_order
+    group by t.scheme_key, t.mdc_code, t.adrg_code, t.alt_no, t.adrg_name, t.adrg_kind, t.file_order
 )
 {%- endmacro %}
 
@@ -65,8 +65,8 @@
         a.kind                                                              as adrg_kind,
         a.file_order,
         c.cond_type in ('pdx_in', 'ppx_in', 'any_px_in', 'any_dx_in')       as is_positive_list
-    from {{ source('scheme', 'adrg_conditions') }} as c
-    join {{ source('scheme', 'adrgs') }} as a
-        on a.scheme_version = c.scheme_version and a.adrg_code = c.adrg_code
+    from {{ grouper_scheme_table('adrg_conditions') }} as c
+    join {{ grouper_scheme_table('adrgs') }} as a
+        on a.scheme_key = c.scheme_key and a.adrg_code = c.adrg_code
 )
 {%- endmacro %}

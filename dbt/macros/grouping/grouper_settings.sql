@@ -40,7 +40,7 @@
 
 {#- Whether a code map applies (a source edition is set for dx or px codes). Then the mapped codes depend
     on the target edition of each scheme, and int_grouper_inputs_mapped has one row set per scheme;
-    otherwise its rows are the same for every scheme and scheme_version is null there. -#}
+    otherwise its rows are the same for every scheme and scheme_version / scheme_key are null there. -#}
 {% macro grouper_map_active() -%}
   {{ return(grouper_var('code_map_dx_edition') is not none or grouper_var('code_map_px_edition') is not none) }}
 {%- endmacro %}
@@ -48,7 +48,7 @@
 {#- The join condition of int_grouper_inputs_mapped (alias i) with a discharge x scheme row (alias x). -#}
 {% macro grouper_inputs_on(i, x) -%}
   {{ i }}.discharge_key = {{ x }}.discharge_key
-  {%- if grouper_map_active() %} and {{ i }}.scheme_version is not distinct from {{ x }}.scheme_version{% endif %}
+  {%- if grouper_map_active() %} and {{ i }}.scheme_key is not distinct from {{ x }}.scheme_key{% endif %}
 {%- endmacro %}
 
 {#- The join condition of the principal diagnosis (code_type 'dx', seq 0) or principal procedure ('px', seq 1)

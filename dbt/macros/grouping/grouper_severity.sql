@@ -6,23 +6,23 @@
     column the grouped table never stores (docs/grouper.md, seventh pass). Rules: see the model. -#}
 {% macro grouper_assess_severity(with_trace) -%}
 {#- with a code map the case codes are per scheme: they meet only their own scheme's lists -#}
-{%- set same_scheme = ' and k.scheme_version = i.scheme_version' if grouper_map_active() else '' %}
+{%- set same_scheme = ' and k.scheme_key = i.scheme_key' if grouper_map_active() else '' %}
 
 with cases as {{ grouper_not_materialized() }} (
-    select p.discharge_key, p.scheme_version, p.pdx_key, p.pdx_dagger_key
+    select p.discharge_key, p.scheme_key, p.pdx_key, p.pdx_dagger_key
     from {{ ref('int_discharges_prechecked') }} as p
-    where p.is_valid_for_grouping and p.scheme_version is not null
+    where p.is_valid_for_grouping and p.scheme_key is not null
 ),
 
 -- the MCC/CC list and the exclusion tables keyed like the case codes (grouper_code_key)
 cc_codes as (
-    select scheme_version, dx_code, {{ grouper_code_key('dx_code') }} as dx_key, cc_level, exclusion_table
-    from {{ source('scheme', 'cc_codes') }}
+    select scheme_key, dx_code, {{ grouper_code_key('dx_code') }} as dx_key, cc_level, exclusion_table
+    from {{ grouper_scheme_table('cc_codes') }} as s
 ),
 
 cc_exclusions as (
-    select scheme_version, exclusion_table, pdx_code, {{ grouper_code_key('pdx_code') }} as pdx_key
-    from {{ source('scheme', 'cc_exclusions') }}
+    select scheme_key, exclusion_table, pdx_code, {{ grouper_code_key('pdx_code') }} as pdx_key
+    from {{ grouper_scheme_table('cc_exclusions') }} as s
 ),
 
 -- the secondary diagnoses on an MCC/CC list, joined to the (small) list first and to the cases after, so
@@ -30,43 +30,43 @@ cc_exclusions as (
 -- dagger part only when the whole code is on neither list. A whole code that matched is named from the
 -- list; the whole text of a dagger/asterisk code is kept by int_grouper_inputs_mapped
 list_hits as (
-    select i.discharge_key, k.scheme_version, i.seq, i.code_key,{% if with_trace %} k.dx_code as code, k.dx_code,{% endif %}
+    select i.discharge_key, k.scheme_key, i.seq, i.code_key,{% if with_trace %} k.dx_code as code, k.dx_code,{% endif %}
            k.cc_level, k.exclusion_table
     from {{ ref('int_grouper_inputs_mapped') }} as i
     join cc_codes as k on k.dx_key = i.code_key{{ same_scheme }}
     where i.code_type = 'dx' and i.seq >= 1
     union all
-    select i.discharge_key, k.scheme_version, i.seq, i.code_key,{% if with_trace %} i.code, k.dx_code,{% endif %}
+    select i.discharge_key, k.scheme_key, i.seq, i.code_key,{% if with_trace %} i.code, k.dx_code,{% endif %}
            k.cc_level, k.exclusion_table
     from {{ ref('int_grouper_inputs_mapped') }} as i
     join cc_codes as k on k.dx_key = i.dagger_key{{ same_scheme }}
     where i.code_type = 'dx' and i.seq >= 1 and i.dagger_key is not null
       and not exists (
           select 1 from cc_codes as w
-          where w.scheme_version = k.scheme_version and w.dx_key = i.code_key)
+          where w.scheme_key = k.scheme_key and w.dx_key = i.code_key)
 ),
 
 -- of the valid cases grouped by that scheme; a secondary equal to the principal diagnosis is ignored
 cc_hits as (
-    select h.discharge_key, h.scheme_version, c.pdx_key, c.pdx_dagger_key, h.seq,{% if with_trace %} h.code, h.dx_code,{% endif %}
+    select h.discharge_key, h.scheme_key, c.pdx_key, c.pdx_dagger_key, h.seq,{% if with_trace %} h.code, h.dx_code,{% endif %}
            h.cc_level, h.exclusion_table
     from list_hits as h
     join cases as c
-        on c.discharge_key = h.discharge_key and c.scheme_version = h.scheme_version
+        on c.discharge_key = h.discharge_key and c.scheme_key = h.scheme_key
        and h.code_key <> c.pdx_key
 ),
 
 judged as (
     select
-        h.discharge_key, h.scheme_version, h.seq,{% if with_trace %} h.code, h.dx_code,{% endif %} h.cc_level, h.exclusion_table,
+        h.discharge_key, h.scheme_key, h.seq,{% if with_trace %} h.code, h.dx_code,{% endif %} h.cc_level, h.exclusion_table,
         (e1.pdx_code is not null or e2.pdx_code is not null)                as is_excluded_by_pdx{% if with_trace %},
         coalesce(e1.pdx_code, e2.pdx_code)                                  as excluding_pdx{% endif %}
     from cc_hits as h
     left join cc_exclusions as e1
-        on e1.scheme_version = h.scheme_version and e1.exclusion_table = h.exclusion_table
+        on e1.scheme_key = h.scheme_key and e1.exclusion_table = h.exclusion_table
        and e1.pdx_key = h.pdx_key
     left join cc_exclusions as e2
-        on e2.scheme_version = h.scheme_version and e2.exclusion_table = h.exclusion_table
+        on e2.scheme_key = h.scheme_key and e2.exclusion_table = h.exclusion_table
        and e2.pdx_key = h.pdx_dagger_key
 ),
 
@@ -89,7 +89,7 @@ described as (
 
 summary as (
     select
-        discharge_key, scheme_version,
+        discharge_key, scheme_key,
         min(case when not is_excluded_by_pdx then level_rank end)          as best_level
         {%- if with_trace %},
         -- the deciding secondary (best level, first slot), the first excluded one, and how many others
@@ -103,7 +103,7 @@ summary as (
         sum(case when is_excluded_by_pdx then 1 else 0 end)                as excluded_count
         {%- endif %}
     from described
-    group by discharge_key, scheme_version
+    group by discharge_key, scheme_key
 )
 
 -- only the cases with a secondary on the MCC/CC list (a third of them): a valid case without a row has
@@ -111,7 +111,7 @@ summary as (
 -- read it so), which saves joining every case here
 select
     s.discharge_key,
-    s.scheme_version,
+    s.scheme_key,
     case s.best_level when 1 then 'MCC' when 2 then 'CC' else 'none' end   as severity_level
     {%- if with_trace %},
     case s.best_level when 1 then '严重程度 MCC' when 2 then '严重程度 CC' else '严重程度 无' end

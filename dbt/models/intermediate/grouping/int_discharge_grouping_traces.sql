@@ -14,7 +14,9 @@
 {{ config(materialized='view') }}
 
 with grouped as (
-    select * from {{ ref('int_discharges_grouped') }}
+    -- with the integer key of its scheme, on which the grouper's steps join (grouper_scheme_key)
+    select g.*, {{ grouper_scheme_key('g.scheme_version') }} as scheme_key
+    from {{ ref('int_discharges_grouped') }} as g
 ),
 
 joined as (
@@ -46,16 +48,16 @@ joined as (
     from grouped as g
     -- the pre-checks' reasons and the case's values (ephemeral: computed again here, on read)
     left join {{ ref('int_discharges_prechecked') }} as s
-        on s.discharge_key = g.discharge_key and s.scheme_version = g.scheme_version
+        on s.discharge_key = g.discharge_key and s.scheme_key = g.scheme_key
     -- the principal codes as text (the grouper compares code keys; the code rows keep their text)
     left join {{ ref('int_grouper_inputs_mapped') }} as pd on {{ grouper_principal_code_on('pd', 'g', 'dx') }}
     left join {{ ref('int_grouper_inputs_mapped') }} as pp on {{ grouper_principal_code_on('pp', 'g', 'px') }}
     -- the severity step with its texts (macro grouper_assess_severity; the grouper's statement leaves them out)
     left join ({{ grouper_assess_severity(with_trace=true) }}
     ) as v
-        on v.discharge_key = g.discharge_key and v.scheme_version = g.scheme_version
+        on v.discharge_key = g.discharge_key and v.scheme_key = g.scheme_key
     left join {{ grouper_adrg_alternatives() }} as t
-        on t.scheme_version = g.scheme_version and t.adrg_code = g.adrg_code and t.alt_no = g.alt_no
+        on t.scheme_key = g.scheme_key and t.adrg_code = g.adrg_code and t.alt_no = g.alt_no
     -- the severity digit of the DRG taken (the scheme's DRG table is the truth, not the code's last digit)
     left join {{ source('scheme', 'drgs') }} as d on d.scheme_version = g.scheme_version and d.drg_code = g.drg_code
     left join {{ source('scheme', 'mdcs') }} as m on m.scheme_version = g.scheme_version and m.mdc_code = g.mdc_code

@@ -1,4 +1,4 @@
-{#- The MDC and ADRG of each case. Grain: discharge_key x scheme_version (valid, mappable cases).
+{#- The MDC and ADRG of each case. Grain: discharge_key x scheme_key (valid, mappable cases).
 
     Inside each candidate MDC (int_discharges_assigned_to_mdc, and the MDCs entered by their ADRG rules) the
     ADRGs are tried in this order:
@@ -29,7 +29,7 @@
 {%- set qy_mode = grouper_qy_mode() -%}
 {%- set null_pass = grouper_var('attr_null_passes') -%}
 {#- with a code map the case codes are per scheme: they meet only their own scheme's lists -#}
-{%- set same_scheme = ' and l.scheme_version = f.scheme_version' if grouper_map_active() else '' -%}
+{%- set same_scheme = ' and l.scheme_key = f.scheme_key' if grouper_map_active() else '' -%}
 {%- set attr_value -%}
 (case c.attr when 'age_days' then cast(cv.age_days as double)
              when 'birth_weight_g' then cast(cv.birth_weight_g as double)
@@ -43,18 +43,18 @@ with candidates as (
 cases as {{ grouper_not_materialized() }} (
     select
         p.discharge_key,
-        p.scheme_version,
+        p.scheme_key,
         p.sex_code,
         p.age_days,
         p.birth_weight_g,
         p.vent_hours
     from {{ ref('int_discharges_prechecked') }} as p
-    where p.is_valid_for_grouping and p.scheme_version is not null
+    where p.is_valid_for_grouping and p.scheme_key is not null
 ),
 
--- scheme_version is null here unless a code map applies (then the codes are per scheme)
+-- scheme_key is null here unless a code map applies (then the codes are per scheme)
 inputs as {{ grouper_not_materialized() }} (
-    select discharge_key, scheme_version, code_type, seq, code_key, dagger_key
+    select discharge_key, scheme_key, code_type, seq, code_key, dagger_key
     from {{ ref('int_grouper_inputs_mapped') }}
 ),
 
@@ -63,21 +63,21 @@ list_codes as (
 ),
 
 mdcs as (
-    select scheme_version, mdc_code, mdc_name, precedence, entry_rule, sex_restriction
-    from {{ source('scheme', 'mdcs') }}
+    select scheme_key, mdc_code, mdc_name, precedence, entry_rule, sex_restriction
+    from {{ grouper_scheme_table('mdcs') }} as s
 ),
 
 -- MDCs entered by their ADRG rules (MDCA): a candidate of every valid case whose sex they admit, so they
 -- have no row per case in int_discharges_assigned_to_mdc
 rule_mdcs as (
-    select scheme_version, mdc_code, sex_restriction from mdcs where entry_rule = 'adrg_rules'
+    select scheme_key, mdc_code, sex_restriction from mdcs where entry_rule = 'adrg_rules'
 ),
 
 adrgs as (
     select
-        scheme_version, mdc_code, adrg_code, adrg_name, kind, file_order,
+        scheme_key, mdc_code, adrg_code, adrg_name, kind, file_order,
         case kind when 'surgical' then 1 when 'non_or' then 3 else 4 end    as kind_rank
-    from {{ source('scheme', 'adrgs') }}
+    from {{ grouper_scheme_table('adrgs') }} as s
 ),
 
 conditions as (
@@ -93,45 +93,45 @@ alts as (
 -- principal diagnosis (whole code, then its dagger part), principal procedure, every slot
 -- (code keys: grouper_code_key; a code that matched is named from the list it matched)
 pdx_forms as (
-    select discharge_key, scheme_version, 0 as seq, code_key, 1 as form_rank from inputs
+    select discharge_key, scheme_key, 0 as seq, code_key, 1 as form_rank from inputs
     where code_type = 'dx' and seq = 0 and code_key is not null
     union all
-    select discharge_key, scheme_version, 0 as seq, dagger_key as code_key, 2 as form_rank from inputs
+    select discharge_key, scheme_key, 0 as seq, dagger_key as code_key, 2 as form_rank from inputs
     where code_type = 'dx' and seq = 0 and dagger_key is not null
 ),
 
 dx_forms as (
-    select discharge_key, scheme_version, seq, code_key, 1 as form_rank from inputs
+    select discharge_key, scheme_key, seq, code_key, 1 as form_rank from inputs
     where code_type = 'dx' and code_key is not null
     union all
-    select discharge_key, scheme_version, seq, dagger_key as code_key, 2 as form_rank from inputs
+    select discharge_key, scheme_key, seq, dagger_key as code_key, 2 as form_rank from inputs
     where code_type = 'dx' and dagger_key is not null
 ),
 
 px_slots as (
-    select discharge_key, scheme_version, seq, code_key, 1 as form_rank from inputs
+    select discharge_key, scheme_key, seq, code_key, 1 as form_rank from inputs
     where code_type = 'px' and code_key is not null
 ),
 
 -- case codes in the condition lists, each kind joined only to the lists it can match
 raw_hits as (
-    select f.discharge_key, l.scheme_version, l.mdc_code, l.adrg_code, l.alt_no, l.cond_no, l.cond_type,
+    select f.discharge_key, l.scheme_key, l.mdc_code, l.adrg_code, l.alt_no, l.cond_no, l.cond_type,
            l.code, f.seq, f.form_rank
     from pdx_forms as f
     join list_codes as l on l.cond_type = 'pdx_in' and l.code_type = 'dx' and l.code_key = f.code_key{{ same_scheme }}
     union all
-    select f.discharge_key, l.scheme_version, l.mdc_code, l.adrg_code, l.alt_no, l.cond_no, l.cond_type,
+    select f.discharge_key, l.scheme_key, l.mdc_code, l.adrg_code, l.alt_no, l.cond_no, l.cond_type,
            l.code, f.seq, f.form_rank
     from px_slots as f
     join list_codes as l on l.cond_type = 'ppx_in' and l.code_type = 'px' and l.code_key = f.code_key{{ same_scheme }}
     where f.seq = 1
     union all
-    select f.discharge_key, l.scheme_version, l.mdc_code, l.adrg_code, l.alt_no, l.cond_no, l.cond_type,
+    select f.discharge_key, l.scheme_key, l.mdc_code, l.adrg_code, l.alt_no, l.cond_no, l.cond_type,
            l.code, f.seq, f.form_rank
     from dx_forms as f
     join list_codes as l on l.cond_type = 'any_dx_in' and l.code_type = 'dx' and l.code_key = f.code_key{{ same_scheme }}
     union all
-    select f.discharge_key, l.scheme_version, l.mdc_code, l.adrg_code, l.alt_no, l.cond_no, l.cond_type,
+    select f.discharge_key, l.scheme_key, l.mdc_code, l.adrg_code, l.alt_no, l.cond_no, l.cond_type,
            l.code, f.seq, f.form_rank
     from px_slots as f
     join list_codes as l
@@ -144,28 +144,28 @@ hits as (
     select h.*, k.dx_form_rank as mdc_form_rank
     from raw_hits as h
     join candidates as k
-        on k.discharge_key = h.discharge_key and k.scheme_version = h.scheme_version
+        on k.discharge_key = h.discharge_key and k.scheme_key = h.scheme_key
        and k.mdc_code = h.mdc_code
     -- (no join to the cases here: a hit of an invalid case goes no further than `assembled`, which starts
     -- from the valid cases; joined to the 1 M cases, DuckDB built the case table first, ≈ 0.5 s)
     union all
     select h.*, cast(null as integer) as mdc_form_rank
     from raw_hits as h
-    join rule_mdcs as r on r.scheme_version = h.scheme_version and r.mdc_code = h.mdc_code
+    join rule_mdcs as r on r.scheme_key = h.scheme_key and r.mdc_code = h.mdc_code
     where r.sex_restriction is null
     union all
     select h.*, cast(null as integer) as mdc_form_rank
     from raw_hits as h
-    join rule_mdcs as r on r.scheme_version = h.scheme_version and r.mdc_code = h.mdc_code
+    join rule_mdcs as r on r.scheme_key = h.scheme_key and r.mdc_code = h.mdc_code
     join cases as c
-        on c.discharge_key = h.discharge_key and c.scheme_version = h.scheme_version
+        on c.discharge_key = h.discharge_key and c.scheme_key = h.scheme_key
        and c.sex_code = r.sex_restriction
 ),
 
 -- grouped without mdc_code (the ADRG determines it; list_passed takes it from alts)
 alt_hits as (
     select
-        discharge_key, scheme_version, adrg_code, alt_no,
+        discharge_key, scheme_key, adrg_code, alt_no,
         bit_or(case when cond_type = 'not_any_px_in' then cast(0 as bigint) else {{ grouper_bit('cond_no') }} end)
                                                                             as hit_mask,
         max(case when cond_type = 'not_any_px_in' then 1 else 0 end)        as negative_hits,
@@ -174,70 +174,70 @@ alt_hits as (
         -- its ADRG rules)
         max(mdc_form_rank)                                                  as mdc_form_rank
     from hits
-    group by discharge_key, scheme_version, adrg_code, alt_no
+    group by discharge_key, scheme_key, adrg_code, alt_no
 ),
 
 -- alternatives without positive list conditions can only be hit by their not_any_px_in lists (few rows)
 negative_alt_hits as (
-    select distinct discharge_key, scheme_version, adrg_code, alt_no
+    select distinct discharge_key, scheme_key, adrg_code, alt_no
     from hits
     where cond_type = 'not_any_px_in'
 ),
 
 -- alternatives whose positive list conditions all hold (or that have none: 全部手术, WJ1, ZZ1 …)
 list_passed as (
-    select h.discharge_key, h.scheme_version, a.mdc_code, h.adrg_code, h.alt_no, h.negative_hits,
+    select h.discharge_key, h.scheme_key, a.mdc_code, h.adrg_code, h.alt_no, h.negative_hits,
            h.pdx_form_rank, h.mdc_form_rank, a.other_conds
     from alt_hits as h
     join alts as a
-        on a.scheme_version = h.scheme_version and a.adrg_code = h.adrg_code and a.alt_no = h.alt_no
+        on a.scheme_key = h.scheme_key and a.adrg_code = h.adrg_code and a.alt_no = h.alt_no
     where h.hit_mask = a.positive_mask and a.positive_list_conds > 0
     union all
     select
-        k.discharge_key, k.scheme_version, k.mdc_code, a.adrg_code, a.alt_no,
+        k.discharge_key, k.scheme_key, k.mdc_code, a.adrg_code, a.alt_no,
         case when h.discharge_key is null then 0 else 1 end as negative_hits,
         cast(null as integer) as pdx_form_rank,
         k.mdc_form_rank,
         a.other_conds
     from (
-        select discharge_key, scheme_version, mdc_code, dx_form_rank as mdc_form_rank from candidates
+        select discharge_key, scheme_key, mdc_code, dx_form_rank as mdc_form_rank from candidates
         union all
         -- MDCs entered by their ADRG rules that have such alternatives (none in CHS-DRG 1.1)
-        select c.discharge_key, c.scheme_version, r.mdc_code, cast(null as integer) as mdc_form_rank
+        select c.discharge_key, c.scheme_key, r.mdc_code, cast(null as integer) as mdc_form_rank
         from cases as c
-        join rule_mdcs as r on r.scheme_version = c.scheme_version
+        join rule_mdcs as r on r.scheme_key = c.scheme_key
         where (r.sex_restriction is null or r.sex_restriction = c.sex_code)
           and exists (select 1 from alts as x
-                      where x.scheme_version = r.scheme_version and x.mdc_code = r.mdc_code
+                      where x.scheme_key = r.scheme_key and x.mdc_code = r.mdc_code
                         and x.positive_list_conds = 0)
     ) as k
-    join alts as a on a.scheme_version = k.scheme_version and a.mdc_code = k.mdc_code
+    join alts as a on a.scheme_key = k.scheme_key and a.mdc_code = k.mdc_code
     left join negative_alt_hits as h
-        on h.discharge_key = k.discharge_key and h.scheme_version = k.scheme_version
+        on h.discharge_key = k.discharge_key and h.scheme_key = k.scheme_key
        and h.adrg_code = a.adrg_code and h.alt_no = a.alt_no
     where a.positive_list_conds = 0
 ),
 
 -- operating-room procedures of each case (any slot), per scheme
 or_slots as (
-    select i.discharge_key, o.scheme_version, i.seq, i.code_key, o.px_code as code
+    select i.discharge_key, o.scheme_key, i.seq, i.code_key, o.px_code as code
     from px_slots as i
-    join (select scheme_version, px_code, {{ grouper_code_key('px_code') }} as code_key
-          from {{ source('scheme', 'or_procedures') }}) as o
+    join (select scheme_key, px_code, {{ grouper_code_key('px_code') }} as code_key
+          from {{ grouper_scheme_table('or_procedures') }} as s) as o
         on o.code_key = i.code_key
-        {%- if grouper_map_active() %} and o.scheme_version = i.scheme_version{% endif %}
+        {%- if grouper_map_active() %} and o.scheme_key = i.scheme_key{% endif %}
 ),
 
 or_summary as (
-    select discharge_key, scheme_version, {{ grouper_arg_min('code', 'seq') }} as first_or_code
+    select discharge_key, scheme_key, {{ grouper_arg_min('code', 'seq') }} as first_or_code
     from or_slots
-    group by discharge_key, scheme_version
+    group by discharge_key, scheme_key
 ),
 
 -- the other conditions, evaluated only for alternatives whose list conditions hold
 others as (
     select
-        p.discharge_key, p.scheme_version, p.adrg_code, p.alt_no,
+        p.discharge_key, p.scheme_key, p.adrg_code, p.alt_no,
         case
             when c.cond_type = 'not_any_px_in' then p.negative_hits = 0
             when c.cond_type = 'or_proc_any' then o.first_or_code is not null
@@ -253,17 +253,17 @@ others as (
         end                                                                 as is_met
     from list_passed as p
     join conditions as c
-        on c.scheme_version = p.scheme_version and c.adrg_code = p.adrg_code and c.alt_no = p.alt_no
+        on c.scheme_key = p.scheme_key and c.adrg_code = p.adrg_code and c.alt_no = p.alt_no
        and not c.is_positive_list
     left join candidates as k
-        on k.discharge_key = p.discharge_key and k.scheme_version = p.scheme_version and k.mdc_code = p.mdc_code
-    left join or_summary as o on o.discharge_key = p.discharge_key and o.scheme_version = p.scheme_version
-    left join cases as cv on cv.discharge_key = p.discharge_key and cv.scheme_version = p.scheme_version
+        on k.discharge_key = p.discharge_key and k.scheme_key = p.scheme_key and k.mdc_code = p.mdc_code
+    left join or_summary as o on o.discharge_key = p.discharge_key and o.scheme_key = p.scheme_key
+    left join cases as cv on cv.discharge_key = p.discharge_key and cv.scheme_key = p.scheme_key
     where p.other_conds > 0
 ),
 
 others_failed as (
-    select distinct discharge_key, scheme_version, adrg_code, alt_no
+    select distinct discharge_key, scheme_key, adrg_code, alt_no
     from others
     where not coalesce(is_met, false)
 ),
@@ -272,23 +272,23 @@ others_failed as (
 
 qy as (
     select
-        k.discharge_key, k.scheme_version, k.mdc_code,
+        k.discharge_key, k.scheme_key, k.mdc_code,
         min(s.seq)                                                          as qy_seq,
         {{ grouper_arg_min('s.code', 's.seq') }}                            as qy_code,
         max(k.dx_form_rank)                                                 as mdc_form_rank
     from candidates as k
-    join or_slots as s on s.discharge_key = k.discharge_key and s.scheme_version = k.scheme_version
+    join or_slots as s on s.discharge_key = k.discharge_key and s.scheme_key = k.scheme_key
     left join (
-        select distinct scheme_version, mdc_code, code_key
+        select distinct scheme_key, mdc_code, code_key
         from list_codes
         where adrg_kind = 'non_or' and code_type = 'px'
-    ) as n on n.scheme_version = k.scheme_version and n.mdc_code = k.mdc_code and n.code_key = s.code_key
+    ) as n on n.scheme_key = k.scheme_key and n.mdc_code = k.mdc_code and n.code_key = s.code_key
     where k.is_pdx_in_mdc_table   -- not in an MDC entered by its ADRG rules
       and n.code_key is null
       {%- if qy_mode == 'principal' %}
       and s.seq = 1
       {%- endif %}
-    group by k.discharge_key, k.scheme_version, k.mdc_code
+    group by k.discharge_key, k.scheme_key, k.mdc_code
 ),
 
 {%- endif %}
@@ -299,37 +299,37 @@ qy as (
 -- never decide
 results as (
     select
-        p.discharge_key, p.scheme_version,
+        p.discharge_key, p.scheme_key,
         (((((cast(m.precedence as bigint) * 10 + a.kind_rank) * 10000 + a.file_order) * 1000 + p.alt_no) * 10
             + coalesce(p.pdx_form_rank, 0)) * 10 + coalesce(p.mdc_form_rank, 0)) as sort_key
     from list_passed as p
-    join adrgs as a on a.scheme_version = p.scheme_version and a.adrg_code = p.adrg_code
-    join mdcs as m on m.scheme_version = p.scheme_version and m.mdc_code = p.mdc_code
+    join adrgs as a on a.scheme_key = p.scheme_key and a.adrg_code = p.adrg_code
+    join mdcs as m on m.scheme_key = p.scheme_key and m.mdc_code = p.mdc_code
     left join others_failed as f
-        on f.discharge_key = p.discharge_key and f.scheme_version = p.scheme_version
+        on f.discharge_key = p.discharge_key and f.scheme_key = p.scheme_key
        and f.adrg_code = p.adrg_code and f.alt_no = p.alt_no
     where f.discharge_key is null
 
 {%- if qy_mode != 'off' %}
     union all
     -- QY: an operating-room procedure (slot 1 or any slot) and no surgical ADRG of the MDC matched
-    select q.discharge_key, q.scheme_version,
+    select q.discharge_key, q.scheme_key,
            ((cast(m.precedence as bigint) * 10 + 2) * 10000) * 1000 * 100 + coalesce(q.mdc_form_rank, 0) as sort_key
     from qy as q
-    join mdcs as m on m.scheme_version = q.scheme_version and m.mdc_code = q.mdc_code
+    join mdcs as m on m.scheme_key = q.scheme_key and m.mdc_code = q.mdc_code
 {%- endif %}
 ),
 
 best as (
-    select discharge_key, scheme_version, min(sort_key) as sort_key
+    select discharge_key, scheme_key, min(sort_key) as sort_key
     from results
-    group by discharge_key, scheme_version
+    group by discharge_key, scheme_key
 ),
 
 -- the choice decoded from its sort key through the small scheme tables
 chosen as (
     select
-        b.discharge_key, b.scheme_version,
+        b.discharge_key, b.scheme_key,
         m.mdc_code,
         m.precedence,
         cast({{ grouper_int_div('b.sort_key', 1000000000) }} % 10 as integer)                    as kind_rank,
@@ -339,7 +339,7 @@ chosen as (
         cast(nullif(b.sort_key % 10, 0) as integer)                         as mdc_form_rank
     from best as b
     join mdcs as m
-        on m.scheme_version = b.scheme_version and m.precedence = {{ grouper_int_div('b.sort_key', 10000000000) }}
+        on m.scheme_key = b.scheme_key and m.precedence = {{ grouper_int_div('b.sort_key', 10000000000) }}
 ),
 
 chosen_adrg as (
@@ -355,16 +355,16 @@ chosen_adrg as (
         k.min_regions
     from chosen as c
     left join (
-        select discharge_key, scheme_version, mdc_code, body_region_count, region_names, min_regions
+        select discharge_key, scheme_key, mdc_code, body_region_count, region_names, min_regions
         from candidates
         where body_region_count > 0 or min_regions is not null
     ) as k
-        on k.discharge_key = c.discharge_key and k.scheme_version = c.scheme_version and k.mdc_code = c.mdc_code
+        on k.discharge_key = c.discharge_key and k.scheme_key = c.scheme_key and k.mdc_code = c.mdc_code
     left join adrgs as a
-        on a.scheme_version = c.scheme_version and a.mdc_code = c.mdc_code
+        on a.scheme_key = c.scheme_key and a.mdc_code = c.mdc_code
        and a.file_order = case when c.kind_rank <> 2 then c.file_order end
     left join alts as t
-        on t.scheme_version = a.scheme_version and t.adrg_code = a.adrg_code and t.alt_no = c.alt_no
+        on t.scheme_key = a.scheme_key and t.adrg_code = a.adrg_code and t.alt_no = c.alt_no
 ),
 
 -- every candidate MDC against the choice: the ones before the chosen one that were entered by their
@@ -373,24 +373,24 @@ chosen_adrg as (
 skipped_candidates as (
     select k.*
     from candidates as k
-    left join chosen as c on c.discharge_key = k.discharge_key and c.scheme_version = k.scheme_version
+    left join chosen as c on c.discharge_key = k.discharge_key and c.scheme_key = k.scheme_key
     where k.is_pdx_in_mdc_table
       and (c.precedence is null or k.precedence < c.precedence)
 ),
 
 skipped as (
     select
-        k.discharge_key, k.scheme_version,
+        k.discharge_key, k.scheme_key,
         {{ grouper_string_agg(grouper_mdc_trace('m', 'k.dx_form_rank', 'pd.code', 'pd.dagger_code',
                                                 'x.age_days', 'x.sex_code', 'k.body_region_count',
                                                 'k.region_names', 'k.min_regions')
                               ~ " || '，但无匹配 ADRG，转下一 MDC'", '；', 'k.precedence') }} as skipped_trace
     from skipped_candidates as k
-    join mdcs as m on m.scheme_version = k.scheme_version and m.mdc_code = k.mdc_code
-    join cases as x on x.discharge_key = k.discharge_key and x.scheme_version = k.scheme_version
+    join mdcs as m on m.scheme_key = k.scheme_key and m.mdc_code = k.mdc_code
+    join cases as x on x.discharge_key = k.discharge_key and x.scheme_key = k.scheme_key
     -- the principal codes as text (few cases: only those with a skipped MDC)
     left join {{ ref('int_grouper_inputs_mapped') }} as pd on {{ grouper_principal_code_on('pd', 'k', 'dx') }}
-    group by k.discharge_key, k.scheme_version
+    group by k.discharge_key, k.scheme_key
 ),
 
 -- the code that satisfied each any_* condition of the chosen alternative (few cases), by cond_no
@@ -398,11 +398,11 @@ skipped as (
 -- to write instead of eight)
 any_texts as (
     select
-        discharge_key, scheme_version,
+        discharge_key, scheme_key,
         {{ grouper_pack_hit_texts('cond_no', 'hit_text') }}                 as hit_texts
     from (
         select
-            h.discharge_key, h.scheme_version, h.cond_no,
+            h.discharge_key, h.scheme_key, h.cond_no,
             case min(h.cond_type)
                 when 'any_px_in' then '手术 ' || {{ grouper_arg_min('h.code', 'h.form_rank * 1000 + h.seq') }}
                                       || '(第' || cast(min(h.seq) as varchar) || '位)'
@@ -410,20 +410,20 @@ any_texts as (
             end                                                             as hit_text
         from chosen_adrg as x
         join hits as h
-            on h.discharge_key = x.discharge_key and h.scheme_version = x.scheme_version
+            on h.discharge_key = x.discharge_key and h.scheme_key = x.scheme_key
            and h.mdc_code = x.mdc_code and h.adrg_code = x.adrg_code and h.alt_no = x.alt_no
         where h.cond_type in ('any_px_in', 'any_dx_in')
           and x.reads_hits
-        group by h.discharge_key, h.scheme_version, h.cond_no
+        group by h.discharge_key, h.scheme_key, h.cond_no
     ) as t
-    group by discharge_key, scheme_version
+    group by discharge_key, scheme_key
 ),
 
 -- the first operating-room procedure, for the few chosen alternatives whose trace names it
 or_texts as (
-    select o.discharge_key, o.scheme_version, o.first_or_code
+    select o.discharge_key, o.scheme_key, o.first_or_code
     from chosen_adrg as x
-    join or_summary as o on o.discharge_key = x.discharge_key and o.scheme_version = x.scheme_version
+    join or_summary as o on o.discharge_key = x.discharge_key and o.scheme_key = x.scheme_key
     where x.reads_first_or_code
 ),
 
@@ -431,10 +431,10 @@ or_texts as (
 
 -- the operating-room procedure of the few cases whose choice is QY
 qy_texts as (
-    select q.discharge_key, q.scheme_version, q.qy_seq, q.qy_code
+    select q.discharge_key, q.scheme_key, q.qy_seq, q.qy_code
     from chosen_adrg as x
     join qy as q
-        on q.discharge_key = x.discharge_key and q.scheme_version = x.scheme_version and q.mdc_code = x.mdc_code
+        on q.discharge_key = x.discharge_key and q.scheme_key = x.scheme_key and q.mdc_code = x.mdc_code
     where x.kind_rank = 2
 ),
 
@@ -444,24 +444,24 @@ qy_texts as (
 -- 1 M choices meet them in one join instead of one join each
 extras as (
     select
-        discharge_key, scheme_version,
+        discharge_key, scheme_key,
         max(skipped_trace) as skipped_trace, max(hit_texts) as hit_texts, max(first_or_code) as first_or_code,
         max(qy_seq) as qy_seq, max(qy_code) as qy_code
     from (
-        select discharge_key, scheme_version, skipped_trace, cast(null as varchar) as hit_texts,
+        select discharge_key, scheme_key, skipped_trace, cast(null as varchar) as hit_texts,
                cast(null as varchar) as first_or_code, cast(null as integer) as qy_seq,
                cast(null as varchar) as qy_code
         from skipped
         union all
-        select discharge_key, scheme_version, null, hit_texts, null, null, null from any_texts
+        select discharge_key, scheme_key, null, hit_texts, null, null, null from any_texts
         union all
-        select discharge_key, scheme_version, null, null, first_or_code, null, null from or_texts
+        select discharge_key, scheme_key, null, null, first_or_code, null, null from or_texts
         {%- if qy_mode != 'off' %}
         union all
-        select discharge_key, scheme_version, null, null, null, qy_seq, qy_code from qy_texts
+        select discharge_key, scheme_key, null, null, null, qy_seq, qy_code from qy_texts
         {%- endif %}
     ) as e
-    group by discharge_key, scheme_version
+    group by discharge_key, scheme_key
 ),
 
 -- the choice with its fill values; the valid cases without a row (no candidate MDC yielded anything and
@@ -470,7 +470,7 @@ extras as (
 assembled as (
     select
         coalesce(c.discharge_key, e.discharge_key)                          as discharge_key,
-        coalesce(c.scheme_version, e.scheme_version)                        as scheme_version,
+        coalesce(c.scheme_key, e.scheme_key)                        as scheme_key,
         c.mdc_code,
         c.adrg_code,
         c.kind_rank,
@@ -486,12 +486,12 @@ assembled as (
         e.qy_seq,
         e.qy_code
     from chosen_adrg as c
-    full join extras as e on e.discharge_key = c.discharge_key and e.scheme_version = c.scheme_version
+    full join extras as e on e.discharge_key = c.discharge_key and e.scheme_key = c.scheme_key
 )
 
 select
     discharge_key,
-    scheme_version,
+    scheme_key,
     mdc_code,
     adrg_code,
     -- the chosen alternative (null for QY and 0000): name, kind and rule text of the ADRG are joined from

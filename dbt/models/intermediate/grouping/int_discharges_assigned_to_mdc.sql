@@ -1,6 +1,6 @@
 {#- The MDCs a case may enter, in the scheme's precedence order (fall-through happens in
     int_discharges_assigned_to_adrg: the first of these MDCs that yields an ADRG wins).
-    Grain: discharge_key x scheme_version x mdc_code (the MDCs a valid, mappable case's principal diagnosis
+    Grain: discharge_key x scheme_key x mdc_code (the MDCs a valid, mappable case's principal diagnosis
     enters).
 
     Entry rules (mdcs.entry_rule, docs/scheme.md):
@@ -22,41 +22,41 @@
 with cases as {{ grouper_not_materialized() }} (
     select
         p.discharge_key,
-        p.scheme_version,
+        p.scheme_key,
         p.sex_code,
         p.age_years,
         p.age_days,
         p.pdx_key,
         p.pdx_dagger_key
     from {{ ref('int_discharges_prechecked') }} as p
-    where p.is_valid_for_grouping and p.scheme_version is not null
+    where p.is_valid_for_grouping and p.scheme_key is not null
 ),
 
 mdcs as (
-    select * from {{ source('scheme', 'mdcs') }}
+    select * from {{ grouper_scheme_table('mdcs') }} as s
 ),
 
 mdc_dx as (
-    select distinct scheme_version, mdc_code, {{ grouper_code_key('dx_code') }} as dx_key
-    from {{ source('scheme', 'mdc_principal_dx') }}
+    select distinct scheme_key, mdc_code, {{ grouper_code_key('dx_code') }} as dx_key
+    from {{ grouper_scheme_table('mdc_principal_dx') }} as s
 ),
 
 -- the hits carry what the entry rules read of the case (sex, age), so they are not joined to the cases
 -- again (a 1 M-row join, ≈ 0.4 s a million cases)
 whole_hits as (
-    select c.discharge_key, c.scheme_version, m.mdc_code, 1 as form_rank, c.sex_code, c.age_years, c.age_days
+    select c.discharge_key, c.scheme_key, m.mdc_code, 1 as form_rank, c.sex_code, c.age_years, c.age_days
     from cases as c
-    join mdc_dx as m on m.scheme_version = c.scheme_version and m.dx_key = c.pdx_key
+    join mdc_dx as m on m.scheme_key = c.scheme_key and m.dx_key = c.pdx_key
 ),
 
 -- the dagger part only when no MDC table holds the whole code
 dagger_hits as (
-    select c.discharge_key, c.scheme_version, m.mdc_code, 2 as form_rank, c.sex_code, c.age_years, c.age_days
+    select c.discharge_key, c.scheme_key, m.mdc_code, 2 as form_rank, c.sex_code, c.age_years, c.age_days
     from cases as c
-    join mdc_dx as m on m.scheme_version = c.scheme_version and m.dx_key = c.pdx_dagger_key
+    join mdc_dx as m on m.scheme_key = c.scheme_key and m.dx_key = c.pdx_dagger_key
     where c.pdx_dagger_key is not null
       and not exists (
-          select 1 from mdc_dx as w where w.scheme_version = c.scheme_version and w.dx_key = c.pdx_key)
+          select 1 from mdc_dx as w where w.scheme_key = c.scheme_key and w.dx_key = c.pdx_key)
 ),
 
 pdx_in_table as (
@@ -67,63 +67,63 @@ pdx_in_table as (
 
 -- body regions (MDCZ) covered by the case's diagnoses (principal and secondary, whole or dagger form)
 region_codes as (
-    select distinct scheme_version, mdc_code, {{ grouper_code_key('dx_code') }} as dx_key, body_region
-    from {{ source('scheme', 'mdc_principal_dx') }}
+    select distinct scheme_key, mdc_code, {{ grouper_code_key('dx_code') }} as dx_key, body_region
+    from {{ grouper_scheme_table('mdc_principal_dx') }} as s
     where body_region is not null
 ),
 
 -- the join to the (small) region table comes first, the distinct on its few hits after
 region_rows as (
-    select distinct f.discharge_key, r.scheme_version, r.mdc_code, r.body_region
+    select distinct f.discharge_key, r.scheme_key, r.mdc_code, r.body_region
     from (
-        select discharge_key, scheme_version, code_key as dx_key
+        select discharge_key, scheme_key, code_key as dx_key
         from {{ ref('int_grouper_inputs_mapped') }}
         where code_type = 'dx' and code_key is not null
         union all
-        select discharge_key, scheme_version, dagger_key as dx_key
+        select discharge_key, scheme_key, dagger_key as dx_key
         from {{ ref('int_grouper_inputs_mapped') }}
         where code_type = 'dx' and dagger_key is not null
     ) as f
     join region_codes as r
         on r.dx_key = f.dx_key
-        {%- if grouper_map_active() %} and r.scheme_version = f.scheme_version{% endif %}
+        {%- if grouper_map_active() %} and r.scheme_key = f.scheme_key{% endif %}
 ),
 
 min_regions as (
-    select a.scheme_version, a.mdc_code, min(c.min_value) as min_regions
-    from {{ source('scheme', 'adrg_conditions') }} as c
-    join {{ source('scheme', 'adrgs') }} as a
-        on a.scheme_version = c.scheme_version and a.adrg_code = c.adrg_code
+    select a.scheme_key, a.mdc_code, min(c.min_value) as min_regions
+    from {{ grouper_scheme_table('adrg_conditions') }} as c
+    join {{ grouper_scheme_table('adrgs') }} as a
+        on a.scheme_key = c.scheme_key and a.adrg_code = c.adrg_code
     where c.cond_type = 'min_body_regions'
-    group by a.scheme_version, a.mdc_code
+    group by a.scheme_key, a.mdc_code
 ),
 
 regions_counted as (
-    select discharge_key, scheme_version, mdc_code, count(*) as region_count
+    select discharge_key, scheme_key, mdc_code, count(*) as region_count
     from region_rows
-    group by discharge_key, scheme_version, mdc_code
+    group by discharge_key, scheme_key, mdc_code
 ),
 
 -- the names of the regions (an ordered string_agg, ≈ 0.4 s over the 125,000 cases with a region code of a
 -- million) only where a trace can show them: an MDC entered by its multi_trauma rule, i.e. with enough regions
 regions_named as (
     select
-        r.discharge_key, r.scheme_version, r.mdc_code,
+        r.discharge_key, r.scheme_key, r.mdc_code,
         {{ grouper_string_agg('r.body_region', '、', 'r.body_region') }}   as region_names
     from region_rows as r
     join regions_counted as g
-        on g.discharge_key = r.discharge_key and g.scheme_version = r.scheme_version and g.mdc_code = r.mdc_code
-    join mdcs as m on m.scheme_version = r.scheme_version and m.mdc_code = r.mdc_code
-    left join min_regions as mr on mr.scheme_version = r.scheme_version and mr.mdc_code = r.mdc_code
+        on g.discharge_key = r.discharge_key and g.scheme_key = r.scheme_key and g.mdc_code = r.mdc_code
+    join mdcs as m on m.scheme_key = r.scheme_key and m.mdc_code = r.mdc_code
+    left join min_regions as mr on mr.scheme_key = r.scheme_key and mr.mdc_code = r.mdc_code
     where m.entry_rule = 'multi_trauma' and g.region_count >= coalesce(mr.min_regions, 2)
-    group by r.discharge_key, r.scheme_version, r.mdc_code
+    group by r.discharge_key, r.scheme_key, r.mdc_code
 ),
 
 regions as (
-    select g.discharge_key, g.scheme_version, g.mdc_code, g.region_count, n.region_names
+    select g.discharge_key, g.scheme_key, g.mdc_code, g.region_count, n.region_names
     from regions_counted as g
     left join regions_named as n
-        on n.discharge_key = g.discharge_key and n.scheme_version = g.scheme_version and n.mdc_code = g.mdc_code
+        on n.discharge_key = g.discharge_key and n.scheme_key = g.scheme_key and n.mdc_code = g.mdc_code
 ),
 
 -- no trace text here: the few MDC traces a case shows (the chosen MDC, the skipped ones) are built from
@@ -131,7 +131,7 @@ regions as (
 table_entries as (
     select
         h.discharge_key,
-        h.scheme_version,
+        h.scheme_key,
         h.mdc_code,
         m.precedence,
         true                                                               as is_pdx_in_mdc_table,
@@ -140,11 +140,11 @@ table_entries as (
         case when m.entry_rule = 'multi_trauma' then g.region_names end    as region_names,
         case when m.entry_rule = 'multi_trauma' then coalesce(mr.min_regions, 2) end as min_regions
     from pdx_in_table as h
-    join mdcs as m on m.scheme_version = h.scheme_version and m.mdc_code = h.mdc_code
+    join mdcs as m on m.scheme_key = h.scheme_key and m.mdc_code = h.mdc_code
     left join regions as g
-        on g.discharge_key = h.discharge_key and g.scheme_version = h.scheme_version
+        on g.discharge_key = h.discharge_key and g.scheme_key = h.scheme_key
        and g.mdc_code = h.mdc_code
-    left join min_regions as mr on mr.scheme_version = h.scheme_version and mr.mdc_code = h.mdc_code
+    left join min_regions as mr on mr.scheme_key = h.scheme_key and mr.mdc_code = h.mdc_code
     where m.entry_rule in ('pdx_table', 'age_lt_1y', 'multi_trauma')
       and (m.sex_restriction is null or m.sex_restriction = h.sex_code)
       and (m.entry_rule <> 'age_lt_1y' or (h.age_years = 0 and h.age_days < 365))

@@ -41,21 +41,21 @@ severity as (
 -- whether the chosen alternative's trace names the first operating-room procedure (scheme tables only);
 -- the ADRG's name and kind are joined on read by the mart (fct_discharge_groupings), not stored per case
 alternatives as (
-    select scheme_version, adrg_code, alt_no,
+    select scheme_key, adrg_code, alt_no,
            rule_template like '%{or}%'                                      as reads_first_or_code
     from {{ grouper_adrg_alternatives() }} as t
 ),
 
 drg_options as (
     select
-        scheme_version,
+        scheme_key,
         adrg_code,
         max(case when severity_digit = '1' then drg_code end) as drg_1,
         max(case when severity_digit = '3' then drg_code end) as drg_3,
         max(case when severity_digit = '5' then drg_code end) as drg_5,
         max(case when severity_digit = '9' then drg_code end) as drg_9
-    from {{ source('scheme', 'drgs') }}
-    group by scheme_version, adrg_code
+    from {{ grouper_scheme_table('drgs') }} as d
+    group by scheme_key, adrg_code
 ),
 
 joined as (
@@ -89,11 +89,12 @@ joined as (
         coalesce(v.severity_level, 'none')                                 as severity_level,
         o.drg_1, o.drg_3, o.drg_5, o.drg_9
     from schemes as s
-    left join assigned as a on a.discharge_key = s.discharge_key and a.scheme_version = s.scheme_version
-    left join severity as v on v.discharge_key = s.discharge_key and v.scheme_version = s.scheme_version
+    -- the steps join on the integer scheme_key (grouper_scheme_key); scheme_version is the text shown
+    left join assigned as a on a.discharge_key = s.discharge_key and a.scheme_key = s.scheme_key
+    left join severity as v on v.discharge_key = s.discharge_key and v.scheme_key = s.scheme_key
     left join alternatives as t
-        on t.scheme_version = a.scheme_version and t.adrg_code = a.adrg_code and t.alt_no = a.alt_no
-    left join drg_options as o on o.scheme_version = a.scheme_version and o.adrg_code = a.adrg_code
+        on t.scheme_key = a.scheme_key and t.adrg_code = a.adrg_code and t.alt_no = a.alt_no
+    left join drg_options as o on o.scheme_key = a.scheme_key and o.adrg_code = a.adrg_code
 ),
 
 with_drg as (

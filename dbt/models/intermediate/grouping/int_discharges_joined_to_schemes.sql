@@ -3,6 +3,7 @@
     null = open; the latest effective_from wins), or the var `scheme_version` when set (the CLI sets it).
     `compare_scheme_versions` adds extra schemes for every discharge (side-by-side runs).
     A discharge with no scheme in force keeps one row with scheme_version null.
+    scheme_key: the integer key of scheme_version (grouper_scheme_key), on which the grouper joins.
     dx_edition / px_edition: the code editions of the scheme, the target editions of the code map
     (int_grouper_inputs_mapped). The discharge fields the pre-checks read are carried along.
     A view: a join of the discharges with the few scheme versions, cheaper to recompute than to store. -#}
@@ -81,12 +82,15 @@ primary_rows as (
 
 {%- endif %}
 
-select {{ case_cols | join(', ') }}, scheme_version, is_primary_scheme, dx_edition, px_edition from primary_rows
+select {{ case_cols | join(', ') }}, scheme_version, {{ grouper_scheme_key('scheme_version') }} as scheme_key,
+       is_primary_scheme, dx_edition, px_edition
+from primary_rows
 {%- if extra | length > 0 %}
 union all
 select
     {% for c in case_cols %}d.{{ c }}, {% endfor %}
     v.scheme_version,
+    {{ grouper_scheme_key('v.scheme_version') }} as scheme_key,
     false as is_primary_scheme,
     v.dx_edition,
     v.px_edition

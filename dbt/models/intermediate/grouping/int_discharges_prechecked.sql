@@ -34,15 +34,15 @@ codes as (
         count(case when code_type = 'dx' then 1 end)                       as dx_count,
         count(case when code_type = 'px' then 1 end)                       as px_count,
         {%- if map_active %}
-        scheme_version,
+        scheme_key,
         count(case when not is_mapped then 1 end)                          as unmapped_count
         {%- else %}
         -- no code map: the code rows are the same for every scheme (scheme_version null)
-        cast(null as varchar)                                              as scheme_version,
+        cast(null as ubigint)                                              as scheme_key,
         0                                                                  as unmapped_count
         {%- endif %}
     from {{ ref('int_grouper_inputs_mapped') }}
-    group by discharge_key{% if map_active %}, scheme_version{% endif %}
+    group by discharge_key{% if map_active %}, scheme_key{% endif %}
 ),
 
 {%- if map_active %}
@@ -50,17 +50,17 @@ codes as (
 unmapped as (
     select
         discharge_key,
-        scheme_version,
+        scheme_key,
         {{ grouper_string_agg("code_type || ' ' || source_code", ', ', 'code_type, seq') }} as unmapped_codes
     from {{ ref('int_grouper_inputs_mapped') }}
     where not is_mapped
-    group by discharge_key, scheme_version
+    group by discharge_key, scheme_key
 ),
 
 {%- else %}
 
 unmapped as (
-    select cast(null as bigint) as discharge_key, cast(null as varchar) as scheme_version,
+    select cast(null as bigint) as discharge_key, cast(null as ubigint) as scheme_key,
            cast(null as varchar) as unmapped_codes where false
 ),
 
@@ -71,6 +71,7 @@ checked as (
         d.discharge_id,
         d.discharge_key,
         d.scheme_version,
+        d.scheme_key,
         d.is_primary_scheme,
         d.hospital_id,
         d.partition_month,
@@ -117,6 +118,8 @@ select
     discharge_id,
     discharge_key,
     scheme_version,
+    -- the integer key of scheme_version, on which the grouper's steps join (grouper_scheme_key)
+    scheme_key,
     is_primary_scheme,
     hospital_id,
     partition_month,
