@@ -63,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
             if not files:
                 print(f"== {model}: no compiled SQL (ephemeral or not built)")
                 continue
-            if materialized.get(model) != "table":
+            # the batched table's compiled SQL is its statement over every case (one batch)
+            if materialized.get(model) not in ("table", "grouper_batched_table"):
                 print(f"== {model}: {materialized.get(model)} (computed inside the models that read it)")
                 continue
             schema = "marts" if model.startswith("fct_") else "intermediate"
