@@ -10,7 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from casemix.ingest.stage import ensure_schema, publish_month, stage_file, staged_months
+from casemix.ingest.stage import (UNIQUE_HASHES, ensure_schema, fixed_columns, publish_month, stage_file,
+                                   staged_months)
+from casemix.layout import load_column_map
 from casemix.pseudonymise import discharge_id, hmac_hex, patient_id
 
 KEY = b"test-key-0123456789"
@@ -353,3 +355,25 @@ def test_ingest_settings_are_added_to_the_connections_and_set_back(tmp_path, mon
     with stage._planning(c, path):
         assert setting(c, "disabled_optimizers") == {"filter_pushdown"}
     c.close()
+
+
+def test_the_hashes_declared_uncompressed_are_identifier_columns_of_the_map(tmp_path):
+    """stage.UNIQUE_HASHES names columns of the column map (a renamed identifier would silently lose the
+    setting), and a file warehouse's stage table takes the option."""
+    names = {n for _, n, _ in fixed_columns(load_column_map()) if n.endswith("_hash")}
+    assert set(UNIQUE_HASHES) <= names
+    assert names - set(UNIQUE_HASHES) == {"gzdwjdz_hash"}   # the work address repeats: left to DuckDB
+    c = duckdb.connect(str(tmp_path / "w.duckdb"))
+    ensure_schema(c)
+    # three distinct values, which DuckDB would store as a dictionary (gzdwjdz_hash shows it does)
+    c.execute("INSERT INTO front_page_stage.rows (discharge_id, xm_hash, gzdwjdz_hash) "
+              "SELECT sha256((range % 3)::varchar), sha256((range % 3)::varchar), sha256((range % 3)::varchar) "
+              "FROM range(3000)")
+    c.execute("CHECKPOINT")
+    got = dict(c.execute("SELECT column_name, any_value(compression) "
+                         "FROM pragma_storage_info('front_page_stage.rows') "
+                         "WHERE column_name IN ('discharge_id', 'xm_hash', 'gzdwjdz_hash') "
+                         "AND segment_type = 'VARCHAR' "
+                         "GROUP BY 1").fetchall())
+    c.close()
+    assert got == {"discharge_id": "Uncompressed", "xm_hash": "Uncompressed", "gzdwjdz_hash": "Dictionary"}

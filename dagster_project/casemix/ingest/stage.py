@@ -149,6 +149,17 @@ def _planning(con: duckdb.DuckDBPyConnection, path: Path):
 
 # --------------------------------------------------------------------------------------------- DDL
 
+# The stage's keyed hashes (discharge_id, patient_id, the identifiers' <code>_hash): 64 (32) hex digits,
+# nearly every value different, which DuckDB stores uncompressed in any case (pragma_storage_info of the
+# 1M bench: all of them but the work address, which repeats and is left to DuckDB). Its
+# dictionary analysis hashed every such value first for nothing: declared uncompressed, staging 1M cases
+# took ≈ 1 s less (docs/ingest.md). A column option of DuckDB's CREATE TABLE; for new warehouses (an
+# existing stage table keeps its columns, and works as before).
+UNIQUE_TEXT = " USING COMPRESSION uncompressed"
+UNIQUE_HASHES = ("sfzh_hash", "jkkh_hash", "dh_hash", "dh1_hash", "dwdh_hash", "xm_hash", "lxrxm_hash",
+                 "xzz_hash", "hkdz_hash", "dz_hash")
+
+
 def fixed_columns(cmap: ColumnMap) -> list[tuple[str, str, str]]:
     """(canonical, published column name, SQL type) for the non-slot columns of discharges."""
     out = []
@@ -166,7 +177,8 @@ def px_columns() -> list[tuple[str, str]]:
 
 def ensure_schema(con: duckdb.DuckDBPyConnection, cmap: ColumnMap | None = None) -> None:
     cmap = cmap or load_column_map()
-    fixed = ",\n  ".join(f"{name} {typ}" for _, name, typ in fixed_columns(cmap))
+    fixed = ",\n  ".join(f"{name} {typ}{UNIQUE_TEXT if name in UNIQUE_HASHES else ''}"
+                          for _, name, typ in fixed_columns(cmap))
     px = ",\n  ".join(f"{name} {typ}" for name, typ in px_columns())
     prov = "source_file VARCHAR, source_file_hash VARCHAR, source_line BIGINT"
     _drop_old_stage_layout(con)
@@ -179,7 +191,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, cmap: ColumnMap | None = None)
       modified_at TIMESTAMP, name_month DATE, rows_read BIGINT, rows_staged BIGINT,
       rows_quarantined BIGINT, status VARCHAR, message VARCHAR);
     CREATE TABLE IF NOT EXISTS front_page_stage.rows (
-      {prov}, discharge_id VARCHAR, patient_id VARCHAR, partition_month DATE,
+      {prov}, discharge_id VARCHAR{UNIQUE_TEXT}, patient_id VARCHAR{UNIQUE_TEXT}, partition_month DATE,
       ok BOOLEAN, zycs_raw VARCHAR, problems STRUCT(f VARCHAR, v VARCHAR, r VARCHAR)[],
       dx STRUCT(dx_seq INTEGER, qtzd VARCHAR, jbdm VARCHAR, rybq VARCHAR)[],
       px STRUCT(px_seq INTEGER, {px})[],
