@@ -38,7 +38,7 @@ codes as (
         count(case when not is_mapped then 1 end)                          as unmapped_count
         {%- else %}
         -- no code map: the code rows are the same for every scheme (scheme_version null)
-        cast(null as ubigint)                                              as scheme_key,
+        cast(null as bigint)                                               as scheme_key,
         0                                                                  as unmapped_count
         {%- endif %}
     from {{ ref('int_grouper_inputs_mapped') }}
@@ -60,7 +60,7 @@ unmapped as (
 {%- else %}
 
 unmapped as (
-    select cast(null as bigint) as discharge_key, cast(null as ubigint) as scheme_key,
+    select cast(null as bigint) as discharge_key, cast(null as bigint) as scheme_key,
            cast(null as varchar) as unmapped_codes where false
 ),
 

@@ -48,7 +48,7 @@ mapped as (
     select
         discharge_key,
         cast(null as varchar)            as scheme_version,
-        cast(null as ubigint)            as scheme_key,
+        cast(null as bigint)             as scheme_key,
         code_type, seq,
         -- the code as coded is `code` itself: not written twice (4.8 M strings, ≈ 0.6 s a million cases)
         cast(null as varchar)            as source_code,
