@@ -102,3 +102,36 @@ def test_staging_sets_duckdb_threads_back_and_leaves_no_reader_thread(tmp_path):
     assert con.execute("SELECT current_setting('threads')").fetchone()[0] == 3
     assert not [t for t in threading.enumerate() if t.name == "casemix-ingest-reader"]
     con.close()
+
+
+def test_discharge_id_on_the_batch_equals_the_sql_definition():
+    """_discharge_id (reader thread) is the SQL discharge_id wherever it is set, and set exactly where ZYCS
+    is a plain count; staging's coalesce with the SQL hash gives the SQL value on every record."""
+    from casemix.ingest.stage import _typed_expr
+    from casemix.pseudonymise import discharge_id_sql
+
+    zycs = ["1", "01", "1.0", " 2", "2 ", "\u30003", "0", "-1", "+3", "１", "123456789012345",
+            "1234567890123456", "3a", "", None, "-", " 12 ", "7"]
+    zz = ["H1", " H1", "H1\u3000", None, "H1", "H 1", "-", "H1", "H1", "H1", "H1", "H1", "H1", "H1", "H1", "H1",
+          "H1", ""]
+    bah = ["B1", "B1 ", None, "B1", "\tB1", "B1", "B1", "B1", "B1", "B1", "B1", "B1", "B1", "B1", "B1", "B1",
+           "B 1", "B1"]
+    batch = pa.RecordBatch.from_pydict({"c0": zz, "c1": bah, "c2": zycs, "_line": list(range(len(zycs)))},
+                                       schema=pa.schema([("c0", pa.string()), ("c1", pa.string()),
+                                                         ("c2", pa.string()), ("_line", pa.int64())]))
+    got = hashed_reader(pa.RecordBatchReader.from_batches(batch.schema, [batch]),
+                        BatchHasher(KEY, 3, {}, 0, 1, 2)).read_all()
+    assert got.column_names == ["c0", "c1", "c2", "patient_id", "_discharge_id", "_line"]
+    con = duckdb.connect()
+    con.register("b", got)
+    typed = _typed_expr(_clean("c2"), "int")
+    sql = discharge_id_sql(KEY, _clean("c0"), _clean("c1"), typed)
+    rows = con.execute(f"SELECT _discharge_id, {sql}, coalesce(_discharge_id, {sql}) FROM b "
+                       "ORDER BY _line").fetchall()
+    py = [r[0] for r in rows]
+    assert [r[2] for r in rows] == [r[1] for r in rows]                    # the staged value is SQL's
+    assert all(p is None or p == r[1] for p, r in zip(py, rows))
+    set_on = [i for i, p in enumerate(py) if p is not None]
+    # plain counts with both key fields present: '1', '2 ', '123456789012345' (15 digits), ' 12 '; not '01',
+    # '\u30003' (a full-width space is not cleaned), '１', 16 digits, or a record without ZZJGDM / BAH
+    assert set_on == [0, 4, 10, 16]

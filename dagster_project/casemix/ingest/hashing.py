@@ -9,7 +9,12 @@ columns: the clear values never reach DuckDB at all.
 
 The value hashed is exactly what the SQL of staging would hash: the field cleaned as ``stage._clean``
 does (``trim`` only when it starts or ends with a space, empty → NULL), ``'-'`` → NULL; ``patient_id``
-= the first 32 hex digits of HMAC(key, ``trim(ZZJGDM) | trim(BAH)``) as ``pseudonymise.patient_id_sql``.
+= the first 32 hex digits of HMAC(key, ``trim(ZZJGDM) | trim(BAH)``) as ``pseudonymise.patient_id_sql``;
+``_discharge_id`` = the first 32 of HMAC(key, ``trim(ZZJGDM) | trim(BAH) | ZYCS``) as
+``pseudonymise.discharge_id_sql``, only where the cleaned ZYCS is a plain positive integer of at most 15
+digits (then its text is what SQL's typed value prints); elsewhere NULL, and staging's SQL computes
+``discharge_id`` itself (``coalesce``: DuckDB evaluates the SQL HMAC only for those rows). DuckDB's
+HMAC cost ≈ 1.2 s of its single staging thread per 1,000,000 records, the reader thread ≈ 0.6 s.
 DuckDB's ``trim`` strips the Unicode space separators (category Zs) from both ends, ``TRIM_CHARS``
 (tested against DuckDB).
 """
@@ -49,16 +54,19 @@ class BatchHasher:
     ``dictionary_encode`` over the columns of a group) and only the distinct ones go through Python."""
 
     def __init__(self, key: bytes, ncols: int, identifiers: dict[str, int],
-                 zzjgdm: int | None, bah: int | None):
+                 zzjgdm: int | None, bah: int | None, zycs: int | None = None):
         self._h = hmac_hexer(key)
         self._inner, self._outer = hmac_states(key)
         self._ids = list(identifiers.items())               # (hash column name, source column)
         drop = set(identifiers.values())
         self._keep = [i for i in range(ncols) if i not in drop]
         self._pid = (zzjgdm, bah) if zzjgdm is not None and bah is not None else None
+        self._zycs = zycs if self._pid else None
         names = [f"c{i}" for i in self._keep] + [n for n, _ in self._ids]
         if self._pid:
             names.append("patient_id")
+        if self._zycs is not None:
+            names.append("_discharge_id")
         self.schema = pa.schema([(n, pa.string()) for n in names] + [("_line", pa.int64())])
         self._cache: dict[str, str | None] = {}
         self._sample: list[list[pa.Array]] | None = [[] for _ in self._ids]
@@ -79,7 +87,10 @@ class BatchHasher:
             self._learn(src, n)
         cols = [batch.column(i) for i in self._keep] + hashed
         if self._pid:
-            cols.append(pa.array(self._patient_ids(batch), pa.string()))
+            pids, dids = self._patient_ids(batch)
+            cols.append(pa.array(pids, pa.string()))
+            if dids is not None:
+                cols.append(pa.array(dids, pa.string()))
         cols.append(batch.column(batch.num_columns - 1))
         return pa.RecordBatch.from_arrays(cols, schema=self.schema)
 
@@ -124,16 +135,38 @@ class BatchHasher:
             self._repeating[j] = present > 0 and pc.count_distinct(a).as_py() <= (1 - REPEATS) * present
         self._sample = None
 
-    def _patient_ids(self, batch: pa.RecordBatch) -> list:
+    def _patient_ids(self, batch: pa.RecordBatch) -> tuple[list, list | None]:
+        """patient_id of every record and, when the header has ZYCS, _discharge_id (None where SQL
+        computes it)."""
         h = self._h
         zz, bah = (batch.column(i).to_pylist() for i in self._pid)
         out = []
         app = out.append
-        for z, b in zip(zz, bah):
+        if self._zycs is None:
+            for z, b in zip(zz, bah):
+                z, b = clean(z), clean(b)
+                app(None if z is None or b is None else
+                    h(z.strip(TRIM_CHARS) + SEP + b.strip(TRIM_CHARS))[:DISCHARGE_ID_HEX])
+            return out, None
+        dids = []
+        dapp = dids.append
+        for z, b, n in zip(zz, bah, batch.column(self._zycs).to_pylist()):
             z, b = clean(z), clean(b)
-            app(None if z is None or b is None else
-                h(z.strip(TRIM_CHARS) + SEP + b.strip(TRIM_CHARS))[:DISCHARGE_ID_HEX])
-        return out
+            if z is None or b is None:
+                app(None)
+                dapp(None)
+                continue
+            nk = z.strip(TRIM_CHARS) + SEP + b.strip(TRIM_CHARS)
+            app(h(nk)[:DISCHARGE_ID_HEX])
+            n = clean(n)
+            dapp(h(nk + SEP + n)[:DISCHARGE_ID_HEX] if n is not None and plain_count(n) else None)
+        return out, dids
+
+
+def plain_count(v: str) -> bool:
+    """A positive integer written plainly (ASCII digits, no sign, no leading zero, at most 15 digits):
+    staging's SQL types it to the same number and prints it back as the same text."""
+    return 0 < len(v) <= 15 and v.isascii() and v.isdigit() and v[0] != "0"
 
 
 _MISSING = object()

@@ -353,6 +353,8 @@ def _stage_select(name: str, ex, hdr, cmap: ColumnMap, key: bytes, name_month, n
     raw: list[str] = ["_line"]          # level 0: cleaned text of every field used
     if "ZZJGDM" in idx and "BAH" in idx:
         raw.append("patient_id")        # computed on the batch, as the identifiers' hashes
+        if "ZYCS" in idx:
+            raw.append("_discharge_id")  # likewise, where ZYCS is a plain count (hashing.BatchHasher)
     typed: list[str] = []               # level 1: typed values
     checks: list[tuple[str, str]] = []  # (condition "raw present but typed NULL", problem struct)
 
@@ -434,6 +436,9 @@ def _stage_select(name: str, ex, hdr, cmap: ColumnMap, key: bytes, name_month, n
               f"WHEN _m_ok AND problems[1].f <> 'CYSJ' THEN _m "
               f"ELSE coalesce({nm}, CASE WHEN _m_ok THEN _m END) END")
     did = discharge_id_sql(key, "zzjgdm", "bah", "zycs")
+    if "ZZJGDM" in idx and "BAH" in idx and "ZYCS" in idx:
+        # the reader thread's hash where it made one; DuckDB evaluates its own only for the other rows
+        did = f"coalesce(_discharge_id, {did})"
     pid = "patient_id" if "ZZJGDM" in idx and "BAH" in idx else "CAST(NULL AS VARCHAR)"
     return f"""
       SELECT {_q(name)} AS source_file, {_q(ex.file_hash)} AS source_file_hash, _line AS source_line,
@@ -633,7 +638,7 @@ def _stage(con, name, path, ex, reader, key, cmap, required, first_month, today,
         key, len(ex.header),
         {f"{s.canonical.lower()}_hash": idx[s.canonical] for s in cmap.fixed
          if s.role == "identifier" and s.canonical in idx},
-        idx.get("ZZJGDM"), idx.get("BAH")))
+        idx.get("ZZJGDM"), idx.get("BAH"), idx.get("ZYCS")))
     insert = "INSERT INTO front_page_stage.rows BY NAME " + _stage_select(
         name, ex, hdr, cmap, key, name_month, nm, first_month, today, out_of_partition)
     reader = _prefetched(reader)
