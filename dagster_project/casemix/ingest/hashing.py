@@ -140,27 +140,19 @@ class BatchHasher:
         computes it)."""
         h = self._h
         zz, bah = (batch.column(i).to_pylist() for i in self._pid)
-        out = []
-        app = out.append
-        if self._zycs is None:
-            for z, b in zip(zz, bah):
-                z, b = clean(z), clean(b)
-                app(None if z is None or b is None else
-                    h(z.strip(TRIM_CHARS) + SEP + b.strip(TRIM_CHARS))[:DISCHARGE_ID_HEX])
-            return out, None
-        dids = []
-        dapp = dids.append
-        for z, b, n in zip(zz, bah, batch.column(self._zycs).to_pylist()):
-            z, b = clean(z), clean(b)
+        zycs = batch.column(self._zycs).to_pylist() if self._zycs is not None else [None] * len(zz)
+        out, dids = [], []
+        app, dapp = out.append, dids.append
+        for z, b, n in zip(zz, bah, zycs):
+            z, b, n = clean(z), clean(b), clean(n)
             if z is None or b is None:
                 app(None)
                 dapp(None)
                 continue
             nk = z.strip(TRIM_CHARS) + SEP + b.strip(TRIM_CHARS)
             app(h(nk)[:DISCHARGE_ID_HEX])
-            n = clean(n)
             dapp(h(nk + SEP + n)[:DISCHARGE_ID_HEX] if n is not None and plain_count(n) else None)
-        return out, dids
+        return out, dids if self._zycs is not None else None
 
 
 def plain_count(v: str) -> bool:

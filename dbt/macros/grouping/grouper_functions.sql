@@ -139,16 +139,10 @@
     (bigint, integer); the grouper statement with integer versions 4.2 s against 4.8 s, docs/grouper.md,
     twelfth pass). The text stays where it is shown (int_discharges_grouped, the trace). The test
     dbt/tests/grouping/grouping_scheme_keys_are_distinct.sql checks that the scheme versions of the
-    warehouse have distinct keys. Its own macro, not grouper_hash_key, so a unit test that fixes the
-    discharge key keeps distinct scheme keys. -#}
+    warehouse have distinct keys. The null-safe hash of grouper_code_key under a name of its own, so a
+    unit test can fix the scheme key (or the discharge key, grouper_hash_key) alone. -#}
 {% macro grouper_scheme_key(expr) -%}
-  {{ return(adapter.dispatch('grouper_scheme_key', 'casemix')(expr)) }}
-{%- endmacro %}
-{% macro default__grouper_scheme_key(expr) -%}
-  case when {{ expr }} is not null then hash({{ expr }}) end
-{%- endmacro %}
-{% macro spark__grouper_scheme_key(expr) -%}
-  case when {{ expr }} is not null then xxhash64({{ expr }}) end
+  {{ return(grouper_code_key(expr)) }}
 {%- endmacro %}
 
 {#- A scheme table (source scheme.<name>) with its scheme_key (grouper_scheme_key) beside scheme_version,
