@@ -335,6 +335,13 @@ def _clean(col: str) -> str:
     return f"nullif(CASE WHEN {col} LIKE ' %' OR {col} LIKE '% ' THEN trim({col}) ELSE {col} END, '')"
 
 
+def _entries(items: list[tuple[str, str]]) -> str:
+    """SQL list of the ``value`` of each (condition, value) whose condition holds, in order:
+    ``flatten([CASE WHEN c THEN [v] ELSE [] END, …])``, which DuckDB builds for about three quarters of the
+    CPU of ``list_filter([CASE WHEN c THEN v END, …], x -> x IS NOT NULL)`` (docs/ingest.md)."""
+    return "flatten([" + ", ".join(f"CASE WHEN {c} THEN [{v}] ELSE [] END" for c, v in items) + "])"
+
+
 _REASON = {"int": "an integer", "decimal": "a number", "date": "a date", "datetime": "a date-time",
            "age_days": "an age in days"}
 
@@ -390,7 +397,7 @@ def _stage_select(name: str, ex, hdr, cmap: ColumnMap, key: bytes, name_month, n
     tm = f"DATE '{today.replace(day=1).isoformat()}'"
     ts = "strftime(cysj, '%Y-%m-%d %H:%M:%S')"
     perr = " OR ".join(c for c, _ in checks) or "false"
-    errs = "list_filter([" + ", ".join(f"CASE WHEN {c} THEN {p} END" for c, p in checks) + "], x -> x IS NOT NULL)"
+    errs = _entries(checks)
     oop = ""
     if out_of_partition == "quarantine" and name_month:
         oop = (f"WHEN _m <> {nm} THEN [{{'f': 'CYSJ', 'v': {ts}, "
@@ -415,17 +422,17 @@ def _stage_select(name: str, ex, hdr, cmap: ColumnMap, key: bytes, name_month, n
       FROM ({q})"""
 
     # slots as lists of their non-empty entries (dx_seq 0 = principal diagnosis)
-    dx_items = [f"CASE WHEN coalesce(zyzd, jbdm, rybq) IS NOT NULL THEN "
-                f"{{'dx_seq': 0, 'qtzd': zyzd, 'jbdm': jbdm, 'rybq': rybq}} END"]
-    dx_items += [f"CASE WHEN coalesce(qtzd_{n}, jbdm_{n}, rybq_{n}) IS NOT NULL THEN "
-                 f"{{'dx_seq': {n}, 'qtzd': qtzd_{n}, 'jbdm': jbdm_{n}, 'rybq': rybq_{n}}} END"
+    dx_items = [("coalesce(zyzd, jbdm, rybq) IS NOT NULL",
+                 "{'dx_seq': 0, 'qtzd': zyzd, 'jbdm': jbdm, 'rybq': rybq}")]
+    dx_items += [(f"coalesce(qtzd_{n}, jbdm_{n}, rybq_{n}) IS NOT NULL",
+                  f"{{'dx_seq': {n}, 'qtzd': qtzd_{n}, 'jbdm': jbdm_{n}, 'rybq': rybq_{n}}}")
                  for n in range(1, hdr.dx_slots + 1)]
     pf = [f.lower() for f in PX_SLOT_FIELDS]
-    px_items = [f"CASE WHEN coalesce({', '.join(f'CAST({f}_{n} AS VARCHAR)' for f in pf)}) IS NOT NULL "
-                f"THEN {{'px_seq': {n}, {', '.join(f'{chr(39)}{f}{chr(39)}: {f}_{n}' for f in pf)}}} END"
+    px_items = [(f"coalesce({', '.join(f'CAST({f}_{n} AS VARCHAR)' for f in pf)}) IS NOT NULL",
+                 f"{{'px_seq': {n}, {', '.join(f'{chr(39)}{f}{chr(39)}: {f}_{n}' for f in pf)}}}")
                 for n in range(1, hdr.px_slots + 1)]
-    dx = "list_filter([" + ", ".join(dx_items) + "], x -> x IS NOT NULL)"
-    px = ("list_filter([" + ", ".join(px_items) + "], x -> x IS NOT NULL)") if px_items else "[]"
+    dx = _entries(dx_items)
+    px = _entries(px_items) if px_items else "[]"
     fixed = []
     for s in cmap.fixed:
         c = s.canonical.lower()
