@@ -135,3 +135,23 @@ def test_discharge_id_on_the_batch_equals_the_sql_definition():
     # plain counts with both key fields present: '1', '2 ', '123456789012345' (15 digits), ' 12 '; not '01',
     # '\u30003' (a full-width space is not cleaned), '１', 16 digits, or a record without ZZJGDM / BAH
     assert set_on == [0, 4, 10, 16]
+
+
+def test_cleaned_batches_equal_the_sql_clean():
+    """The reader thread cleans every field the batch keeps (hashing.clean_columns) and staging's SQL
+    reads them as they come: the result must be exactly stage._clean of the raw text, column by column."""
+    from casemix.ingest.hashing import clean_columns
+
+    others = ["I10", " I10", "I10 ", "", "x", None, "\u3000", " ", "2024-03-01 08:00:00 "]
+    cols = {"c0": VALUES, "c1": [v if v is None or v.strip() == v else "a" for v in VALUES],  # no space
+            "c2": [None] * len(VALUES), "c3": (others * 3)[:len(VALUES)]}
+    arrays = [pa.array(v, pa.string()) for v in cols.values()]
+    got = [a.to_pylist() for a in clean_columns(arrays)]
+    con = duckdb.connect()
+    con.register("b", pa.table(cols, schema=pa.schema([(c, pa.string()) for c in cols])))
+    want = con.execute(f"SELECT {', '.join(_clean(c) for c in cols)} FROM b").fetchall()
+    assert [tuple(r) for r in zip(*got)] == want
+    assert got[0][2] == "a" and got[0][13] is None and got[0][14] is None and got[0][15] == "\u3000"
+    # a batch with nothing to clean is passed through as it is
+    clean = [pa.array(["a", None, "b c"], pa.string()), pa.array([None, None, None], pa.string())]
+    assert all(x is y for x, y in zip(clean_columns(clean), clean))

@@ -377,3 +377,23 @@ def test_the_hashes_declared_uncompressed_are_identifier_columns_of_the_map(tmp_
                          "GROUP BY 1").fetchall())
     c.close()
     assert got == {"discharge_id": "Uncompressed", "xm_hash": "Uncompressed", "gzdwjdz_hash": "Dictionary"}
+
+
+def test_fields_with_spaces_and_quoted_empties_are_cleaned_as_the_sql_defines(con, tmp_path):
+    """Fields of every kind (codes, dates, counts, fees, slot fields) written with spaces around them, as a
+    full-width space only, or as a quoted empty value: trimmed (Unicode spaces, when the field starts or
+    ends with an ASCII space) and empty -> NULL before they are typed, as stage._clean defines."""
+    row = (f' {H} ," B009",1,张三,,"1 ", 1980-01-01,44,,"2024-03-01 08:00:00 ",2024-03-05 10:00:00,4,'
+           ' I21.000\u3000,急性心肌梗死,"",, E11.900 , 1 ,,\u3000,,36.0600 , 2024-03-02 ,"",12000.50 ," "')
+    path = _write(tmp_path / "h9_202403.csv", PINYIN, [row])
+    res, stats = _stage_and_publish(con, path)
+    assert (res.rows_read, res.rows_staged, res.rows_quarantined) == (1, 1, 0)
+    r = con.execute("SELECT zzjgdm, bah, xb, rysj, jbdm, rybq, zfy, xyf FROM front_page.discharges").fetchone()
+    assert r == (H, "B009", "1", dt.datetime(2024, 3, 1, 8, 0), "I21.000", None, 12000.50, None)
+    dx = con.execute("SELECT dx_seq, qtzd, jbdm, rybq FROM front_page.diagnoses ORDER BY dx_seq").fetchall()
+    assert dx == [(0, "急性心肌梗死", "I21.000", None), (1, None, "E11.900", "1"), (2, None, "\u3000", None)]
+    px = con.execute("SELECT px_seq, ssjczbm, ssjczrq, ssjczmc FROM front_page.procedures").fetchall()
+    assert px == [(1, "36.0600", dt.date(2024, 3, 2), None)]
+    assert r[0] == H and res.status == "staged"
+    assert con.execute("SELECT discharge_id FROM front_page.discharges").fetchone()[0] == discharge_id(
+        KEY, H, "B009", 1)

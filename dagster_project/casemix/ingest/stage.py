@@ -331,7 +331,9 @@ def _header_layout(headers: list[str]) -> str:
 
 def _clean(col: str) -> str:
     """Text of a field: trimmed, NULL when empty. ``trim`` copies every string it is given, so it is
-    only called on the rare value that starts or ends with a space."""
+    only called on the rare value that starts or ends with a space. The definition of a cleaned field:
+    the staging statement reads batches cleaned this way on the reader thread
+    (``hashing.clean_columns``, tested against this), a file missing a required column is read here."""
     return f"nullif(CASE WHEN {col} LIKE ' %' OR {col} LIKE '% ' THEN trim({col}) ELSE {col} END, '')"
 
 
@@ -354,7 +356,8 @@ def _stage_select(name: str, ex, hdr, cmap: ColumnMap, key: bytes, name_month, n
     idx = hdr.index()
 
     def src(canon: str) -> str:
-        return _clean(f"c{idx[canon]}") if canon in idx else "CAST(NULL AS VARCHAR)"
+        # the batches come cleaned (hashing.BatchHasher: stage._clean, applied by Arrow on the reader thread)
+        return f"c{idx[canon]}" if canon in idx else "CAST(NULL AS VARCHAR)"
 
     hashed = {s.canonical.lower() for s in cmap.fixed if s.role == "identifier"}
     raw: list[str] = ["_line"]          # level 0: cleaned text of every field used
