@@ -155,3 +155,19 @@ def test_cleaned_batches_equal_the_sql_clean():
     # a batch with nothing to clean is passed through as it is
     clean = [pa.array(["a", None, "b c"], pa.string()), pa.array([None, None, None], pa.string())]
     assert all(x is y for x, y in zip(clean_columns(clean), clean))
+
+
+def test_needs_cleaning_reads_the_buffers_as_the_kernels_would():
+    from casemix.ingest.hashing import _needs_cleaning
+
+    a = pa.array(VALUES * 3, pa.string())
+    for arr in (a, a.slice(5, 30), a.slice(17), pa.array(VALUES, pa.large_string())):
+        want = pc_need(arr)
+        got = _needs_cleaning(arr)
+        assert (got.tolist() if got is not None else [False] * len(arr)) == want
+    assert _needs_cleaning(pa.array(["a", None, "b c", "\u3000"], pa.string())) is None
+    assert _needs_cleaning(pa.array([None, None], pa.string())) is None
+
+
+def pc_need(arr) -> list[bool]:
+    return [v is not None and (v == "" or v.startswith(" ") or v.endswith(" ")) for v in arr.to_pylist()]

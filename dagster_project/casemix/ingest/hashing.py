@@ -23,6 +23,7 @@ DuckDB's ``trim`` strips the Unicode space separators (category Zs) from both en
 
 from __future__ import annotations
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -52,24 +53,51 @@ def clean(v: str | None) -> str | None:
 def clean_columns(cols: list[pa.Array]) -> list[pa.Array]:
     """``clean`` (``stage._clean``) on string arrays of one batch: a value that starts or ends with a space
     trimmed of the Unicode space separators (``TRIM_CHARS``), and then an empty value NULL. The batch's
-    columns are checked at once (one concatenation, three kernels); only a column that has such a value
-    is rewritten."""
+    columns are checked at once (one concatenation, ``_needs_cleaning``); only a column that has such a
+    value is rewritten."""
     if not cols:
         return cols
     n = len(cols[0])
-    big = pa.concat_arrays(cols)
-    need = pc.or_kleene(pc.or_kleene(pc.starts_with(big, " "), pc.ends_with(big, " ")), pc.equal(big, ""))
-    if not pc.any(need).as_py():
+    need = _needs_cleaning(pa.concat_arrays(cols))
+    if need is None:
         return cols
     out = list(cols)
     for j, col in enumerate(cols):
-        m = need.slice(j * n, n)
-        if not pc.any(m).as_py():
+        m = need[j * n:(j + 1) * n]
+        if not m.any():
             continue
         t = pc.utf8_trim(col, TRIM_CHARS)
         t = pc.if_else(pc.equal(t, ""), pa.scalar(None, pa.string()), t)
-        out[j] = pc.if_else(m, t, col)
+        out[j] = pc.if_else(pa.array(m), t, col)
     return out
+
+
+def _needs_cleaning(a: pa.Array) -> np.ndarray | None:
+    """Which values of a string array ``clean`` changes (they start or end with an ASCII space, or are
+    empty), or None when no value does. Read from the Arrow buffers with numpy: the first and last byte of
+    each value (a space is the byte 0x20, which no other UTF-8 character contains), and the empty values
+    that are not NULL; about half the CPU of Arrow's ``starts_with`` / ``ends_with`` / ``equal`` kernels."""
+    if a.type != pa.string():
+        need = pc.or_kleene(pc.or_kleene(pc.starts_with(a, " "), pc.ends_with(a, " ")), pc.equal(a, ""))
+        return need.fill_null(False).to_numpy(zero_copy_only=False) if pc.any(need).as_py() else None
+    n, o = len(a), a.offset
+    validity, offsets, data = a.buffers()
+    off = np.frombuffer(offsets, dtype=np.int32)[o:o + n + 1]
+    start, end = off[:-1], off[1:]
+    valid = (np.ones(n, dtype=bool) if validity is None else
+             np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")[o:o + n].astype(bool))
+    filled = (end > start) & valid
+    empty = valid & ~filled
+    i = np.flatnonzero(filled)
+    if len(i):
+        space = np.frombuffer(data, dtype=np.uint8) == 0x20
+        spaced = space[start[i]] | space[end[i] - 1]
+    else:
+        spaced = np.zeros(0, dtype=bool)
+    if not spaced.any() and not empty.any():
+        return None
+    empty[i] = spaced
+    return empty
 
 
 class BatchHasher:
