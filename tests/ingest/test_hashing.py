@@ -167,6 +167,7 @@ def test_needs_cleaning_reads_the_buffers_as_the_kernels_would():
         assert (got.tolist() if got is not None else [False] * len(arr)) == want
     assert _needs_cleaning(pa.array(["a", None, "b c", "\u3000"], pa.string())) is None
     assert _needs_cleaning(pa.array([None, None], pa.string())) is None
+    assert _needs_cleaning(pa.array([], pa.string())) is None
 
 
 def pc_need(arr) -> list[bool]:

@@ -6,8 +6,9 @@ DuckDB computes HMAC-SHA256 with its own software SHA-256 (four blocks a value, 
 instead (names and addresses repeat; 现住址 = 户口地址 = 联系人地址 and 电话 = 单位电话 within a record).
 The batch DuckDB sees then holds ``<code>_hash`` (and ``patient_id``) instead of the clear identifier
 columns: the clear values never reach DuckDB at all. Its other fields come cleaned as ``stage._clean``
-defines (``clean_columns``, Arrow kernels on the reader thread), so DuckDB's one staging thread, which
-sets the pace of staging, does not clean ≈ 200 fields a record itself.
+defines (``clean_columns``, on the reader thread: numpy over the Arrow buffers, Arrow's trim where a
+value needs it), so DuckDB's one staging thread, which sets the pace of staging, does not clean ≈ 200
+fields a record itself.
 
 The value hashed is exactly what the SQL of staging would hash: the field cleaned as ``stage._clean``
 does (``trim`` only when it starts or ends with a space, empty → NULL), ``'-'`` → NULL; ``patient_id``
@@ -81,6 +82,8 @@ def _needs_cleaning(a: pa.Array) -> np.ndarray | None:
         need = pc.or_kleene(pc.or_kleene(pc.starts_with(a, " "), pc.ends_with(a, " ")), pc.equal(a, ""))
         return need.fill_null(False).to_numpy(zero_copy_only=False) if pc.any(need).as_py() else None
     n, o = len(a), a.offset
+    if n == 0:
+        return None
     validity, offsets, data = a.buffers()
     off = np.frombuffer(offsets, dtype=np.int32)[o:o + n + 1]
     start, end = off[:-1], off[1:]
