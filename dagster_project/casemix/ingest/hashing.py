@@ -42,19 +42,10 @@ REPEATS = 0.05
 CACHE_MAX = 300_000
 
 
-def clean(v: str | None) -> str | None:
-    """Python twin of ``stage._clean``: trimmed only when it starts or ends with a space, '' → None."""
-    if v is None:
-        return None
-    if v[:1] == " " or v[-1:] == " ":
-        v = v.strip(TRIM_CHARS)
-    return v or None
-
-
 def clean_columns(cols: list[pa.Array]) -> list[pa.Array]:
-    """``clean`` (``stage._clean``) on string arrays of one batch: a value that starts or ends with a space
-    trimmed of the Unicode space separators (``TRIM_CHARS``), and then an empty value NULL. The batch's
-    columns are checked at once (one concatenation, ``_needs_cleaning``); only a column that has such a
+    """``stage._clean`` on string arrays of one batch (its Python twin): a value that starts or ends with a
+    space trimmed of the Unicode space separators (``TRIM_CHARS``), and then an empty value NULL. The
+    batch's columns are checked at once (one concatenation, ``_needs_cleaning``); only a column that has such a
     value is rewritten."""
     if not cols:
         return cols
@@ -74,7 +65,7 @@ def clean_columns(cols: list[pa.Array]) -> list[pa.Array]:
 
 
 def _needs_cleaning(a: pa.Array) -> np.ndarray | None:
-    """Which values of a string array ``clean`` changes (they start or end with an ASCII space, or are
+    """Which values of a string array ``clean_columns`` changes (they start or end with an ASCII space, or are
     empty), or None when no value does. Read from the Arrow buffers with numpy: the first and last byte of
     each value (a space is the byte 0x20, which no other UTF-8 character contains), and the empty values
     that are not NULL; about half the CPU of Arrow's ``starts_with`` / ``ends_with`` / ``equal`` kernels."""
@@ -118,6 +109,7 @@ class BatchHasher:
         self._keep = [i for i in range(ncols) if i not in drop]
         self._pid = (zzjgdm, bah) if zzjgdm is not None and bah is not None else None
         self._zycs = zycs if self._pid else None
+        self._kept_pos = {c: k for k, c in enumerate(self._keep)}   # source column -> kept column
         names = [f"c{i}" for i in self._keep] + [n for n, _ in self._ids]
         if self._pid:
             names.append("patient_id")
@@ -141,9 +133,10 @@ class BatchHasher:
                     hashed[j] = out.slice(k * n, n)
         if self._sample is not None:
             self._learn(src, n)
-        cols = clean_columns([batch.column(i) for i in self._keep]) + hashed
+        kept = clean_columns([batch.column(i) for i in self._keep])
+        cols = kept + hashed
         if self._pid:
-            pids, dids = self._patient_ids(batch)
+            pids, dids = self._patient_ids(batch, kept)
             cols.append(pa.array(pids, pa.string()))
             if dids is not None:
                 cols.append(pa.array(dids, pa.string()))
@@ -162,7 +155,7 @@ class BatchHasher:
                 if r is not _MISSING:
                     app(r)
                     continue
-            c = v.strip(TRIM_CHARS) if v[:1] == " " or v[-1:] == " " else v   # clean(v)
+            c = v.strip(TRIM_CHARS) if v[:1] == " " or v[-1:] == " " else v   # stage._clean
             if not c or c == "-":
                 r = None
             else:  # hmac_hexer's function, inlined: this loop runs for every distinct value
@@ -191,16 +184,21 @@ class BatchHasher:
             self._repeating[j] = present > 0 and pc.count_distinct(a).as_py() <= (1 - REPEATS) * present
         self._sample = None
 
-    def _patient_ids(self, batch: pa.RecordBatch) -> tuple[list, list | None]:
+    def _patient_ids(self, batch: pa.RecordBatch, kept: list[pa.Array]) -> tuple[list, list | None]:
         """patient_id of every record and, when the header has ZYCS, _discharge_id (None where SQL
-        computes it)."""
+        computes it), from the key fields as ``clean_columns`` leaves them: the kept columns already
+        cleaned, a key field that is also hashed away (none in the column map) cleaned here."""
         h = self._h
-        zz, bah = (batch.column(i).to_pylist() for i in self._pid)
-        zycs = batch.column(self._zycs).to_pylist() if self._zycs is not None else [None] * len(zz)
+
+        def cleaned(c: int) -> list:
+            k = self._kept_pos.get(c)
+            return (kept[k] if k is not None else clean_columns([batch.column(c)])[0]).to_pylist()
+
+        zz, bah = (cleaned(c) for c in self._pid)
+        zycs = cleaned(self._zycs) if self._zycs is not None else [None] * len(zz)
         out, dids = [], []
         app, dapp = out.append, dids.append
         for z, b, n in zip(zz, bah, zycs):
-            z, b, n = clean(z), clean(b), clean(n)
             if z is None or b is None:
                 app(None)
                 dapp(None)
