@@ -288,6 +288,51 @@ def test_identifier_equal_to_another_of_the_record_gets_the_same_keyed_hash(con,
     assert got == [(2, a, a, a, p, p), (3, a, o, None, p, None)]   # '-' and empty are not hashed
 
 
+def test_identifier_hashes_are_stored_as_bytes_and_shown_as_hex(con, tmp_path):
+    """The stage keeps the HMAC's 32 bytes (BLOB); front_page.discharges shows its 64 lower-case hex
+    digits; insert_discharges takes the hex digits and stores the bytes."""
+    from casemix.ingest.stage import insert_discharges
+
+    _stage_and_publish(con, _write(tmp_path / "h1_202403.csv", PINYIN, ROWS[:1]))
+    assert con.execute("SELECT typeof(xm_hash), octet_length(xm_hash) FROM front_page_stage.rows"
+                       ).fetchone() == ("BLOB", 32)
+    assert con.execute("SELECT typeof(xm_hash), xm_hash, gzdwjdz_hash FROM front_page.discharges"
+                       ).fetchone() == ("VARCHAR", hmac_hex(KEY, "张三"), None)
+    insert_discharges(con, ["discharge_id", "xm_hash"], "VALUES ('d2', ?)", [hmac_hex(KEY, "李四")])
+    assert con.execute("SELECT xm_hash FROM front_page.discharges WHERE discharge_id = 'd2'"
+                       ).fetchone()[0] == hmac_hex(KEY, "李四")
+
+
+def test_a_stage_whose_hashes_are_hex_text_gets_them_as_bytes(tmp_path):
+    """A warehouse staged when the hashes were VARCHAR (hex digits, in rows and retired_rows, the view
+    reading them as they are): ensure_schema turns them into bytes and the view shows the same text."""
+    from casemix.ingest.stage import hash_columns
+
+    c = duckdb.connect(str(tmp_path / "w.duckdb"))
+    ensure_schema(c)
+    path = _write(tmp_path / "h1_202403.csv", PINYIN, ROWS)
+    _stage_and_publish(c, path)
+    _write(path, PINYIN, ROWS[:2])   # staged again: its published rows move to retired_rows
+    os.utime(path, (1, 1))
+    stage_file(c, path, KEY, first_month=dt.date(2022, 1, 1), today=dt.date(2026, 11, 1))
+    assert c.execute("SELECT count(*) FROM front_page_stage.retired_rows").fetchone()[0] > 0
+    before = c.execute("SELECT * FROM front_page.discharges ORDER BY ALL").fetchall()
+    for t in ("rows", "retired_rows"):   # the earlier layout
+        for h in hash_columns():
+            c.execute(f"ALTER TABLE front_page_stage.{t} ALTER COLUMN {h} SET DATA TYPE VARCHAR "
+                      f"USING lower(hex({h}))")
+    c.execute("CREATE OR REPLACE VIEW front_page.discharges AS SELECT * EXCLUDE (ok, published) "
+              "FROM front_page_stage.rows WHERE false")   # a view reading the columns as they are
+    c.close()
+    c = duckdb.connect(str(tmp_path / "w.duckdb"))
+    ensure_schema(c)
+    types = c.execute("SELECT DISTINCT data_type FROM information_schema.columns WHERE table_schema = "
+                      "'front_page_stage' AND column_name IN (SELECT unnest(?))", [hash_columns()]).fetchall()
+    assert types == [("BLOB",)]
+    assert c.execute("SELECT * FROM front_page.discharges ORDER BY ALL").fetchall() == before
+    c.close()
+
+
 def test_file_utf8_at_its_head_but_not_further_on_is_staged_as_gb18030(con, tmp_path, monkeypatch):
     # only the first HEAD_BYTES are decoded up front; the parser finds the GB18030 bytes further on,
     # the staging is rolled back and the whole file decides: GB18030, every row loaded
@@ -367,13 +412,13 @@ def test_the_hashes_declared_uncompressed_are_identifier_columns_of_the_map(tmp_
     ensure_schema(c)
     # three distinct values, which DuckDB would store as a dictionary (gzdwjdz_hash shows it does)
     c.execute("INSERT INTO front_page_stage.rows (discharge_id, xm_hash, gzdwjdz_hash) "
-              "SELECT sha256((range % 3)::varchar), sha256((range % 3)::varchar), sha256((range % 3)::varchar) "
-              "FROM range(3000)")
+              "SELECT sha256((range % 3)::varchar), from_hex(sha256((range % 3)::varchar)), "
+              "from_hex(sha256((range % 3)::varchar)) FROM range(3000)")
     c.execute("CHECKPOINT")
     got = dict(c.execute("SELECT column_name, any_value(compression) "
                          "FROM pragma_storage_info('front_page_stage.rows') "
                          "WHERE column_name IN ('discharge_id', 'xm_hash', 'gzdwjdz_hash') "
-                         "AND segment_type = 'VARCHAR' "
+                         "AND segment_type IN ('VARCHAR', 'BLOB') "
                          "GROUP BY 1").fetchall())
     c.close()
     assert got == {"discharge_id": "Uncompressed", "xm_hash": "Uncompressed", "gzdwjdz_hash": "Dictionary"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -80,7 +81,7 @@ def build_db(cases: list[dict], path: str = ":memory:") -> duckdb.DuckDBPyConnec
                 continue
             lk = k.lower()
             if lk in ("xm",):
-                row["xm_hash"] = None if v is None else f"h:{v}"
+                row["xm_hash"] = None if v is None else hashlib.sha256(str(v).encode()).hexdigest()
             elif lk in row:
                 row[lk] = v
         # principal dx fields live on discharges too

@@ -2,13 +2,19 @@
 
 DuckDB computes HMAC-SHA256 with its own software SHA-256 (four blocks a value, ≈ 1.2 µs of CPU);
 ``hashlib`` (OpenSSL) with the keyed inner and outer states copied costs about half
-(``casemix.pseudonymise.hmac_hexer``), and a value already hashed for the same file is looked up
-instead (names and addresses repeat; 现住址 = 户口地址 = 联系人地址 and 电话 = 单位电话 within a record).
-The batch DuckDB sees then holds ``<code>_hash`` (and ``patient_id``) instead of the clear identifier
-columns: the clear values never reach DuckDB at all. Its other fields come cleaned as ``stage._clean``
-defines (``clean_columns``, on the reader thread: numpy over the Arrow buffers, Arrow's trim where a
-value needs it), so DuckDB's one staging thread, which sets the pace of staging, does not clean ≈ 200
-fields a record itself.
+(``casemix.pseudonymise.hmac_hexer``). Each batch's identifier values are deduplicated first (one
+``dictionary_encode`` over all its identifier columns: 现住址 = 户口地址 = 联系人地址 and 电话 = 单位电话
+within a record), and each distinct value is hashed once. The batch DuckDB sees then holds
+``<code>_hash`` (the 32 bytes of the HMAC, ``BLOB`` in the stage; ``front_page.discharges`` shows them as
+64 lower-case hex digits) and ``patient_id`` instead of the clear identifier columns: the clear values
+never reach DuckDB at all. Its other fields come cleaned as ``stage._clean`` defines (``clean_columns``,
+on the reader thread: numpy over the Arrow buffers, Arrow's trim where a value needs it), so DuckDB's one
+staging thread, which sets the pace of staging, does not clean ≈ 200 fields a record itself.
+
+(Until 2026-12-03 the hashes of the columns whose values repeat across batches (names, addresses) were
+also kept in a dict from value to hash for the whole file: on the 1M extract that cost the reader thread
+more in lookups, ≈ 0.45 µs each in a dict of 300,000 entries, than hashing again saved; without it the
+BatchHasher took 2.9–3.1 CPU s per 312,000 records against 3.2–3.4, docs/ingest.md.)
 
 The value hashed is exactly what the SQL of staging would hash: the field cleaned as ``stage._clean``
 does (``trim`` only when it starts or ends with a space, empty → NULL), ``'-'`` → NULL; ``patient_id``
@@ -32,15 +38,6 @@ from casemix.pseudonymise import DISCHARGE_ID_HEX, SEP, hmac_hexer, hmac_states
 
 TRIM_CHARS = ("\u0020\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
               "\u202f\u205f\u3000")
-
-# Hashes are looked up in a cache of the file's values already hashed, and kept there for the columns
-# whose values repeat (at least REPEATS of the first SAMPLE records' values occur more than once: names,
-# addresses); the others' values (ID numbers, phones) are only deduplicated within their batch. The
-# cache is emptied when it holds CACHE_MAX values.
-SAMPLE = 20_000
-REPEATS = 0.05
-CACHE_MAX = 300_000
-
 
 def clean_columns(cols: list[pa.Array]) -> list[pa.Array]:
     """``stage._clean`` on string arrays of one batch (its Python twin): a value that starts or ends with a
@@ -96,9 +93,10 @@ def _needs_cleaning(a: pa.Array) -> np.ndarray | None:
 
 class BatchHasher:
     """Turns the reader's string batches (``c0 … cN``, ``_line``) into batches without the identifier
-    columns, with ``<code>_hash`` for each identifier the header has and ``patient_id`` when it has
-    both ZZJGDM and BAH. Each batch's identifier values are deduplicated by Arrow (one
-    ``dictionary_encode`` over the columns of a group) and only the distinct ones go through Python."""
+    columns, with ``<code>_hash`` (binary, the 32 bytes of the HMAC) for each identifier the header has
+    and ``patient_id`` when it has both ZZJGDM and BAH. Each batch's identifier values are deduplicated by
+    Arrow (one ``dictionary_encode`` over all its identifier columns) and only the distinct ones go
+    through Python."""
 
     def __init__(self, key: bytes, ncols: int, identifiers: dict[str, int],
                  zzjgdm: int | None, bah: int | None, zycs: int | None = None):
@@ -110,29 +108,18 @@ class BatchHasher:
         self._pid = (zzjgdm, bah) if zzjgdm is not None and bah is not None else None
         self._zycs = zycs if self._pid else None
         self._kept_pos = {c: k for k, c in enumerate(self._keep)}   # source column -> kept column
-        names = [f"c{i}" for i in self._keep] + [n for n, _ in self._ids]
-        if self._pid:
-            names.append("patient_id")
-        if self._zycs is not None:
-            names.append("_discharge_id")
-        self.schema = pa.schema([(n, pa.string()) for n in names] + [("_line", pa.int64())])
-        self._cache: dict[str, str | None] = {}
-        self._sample: list[list[pa.Array]] | None = [[] for _ in self._ids]
-        self._sampled = 0
-        self._repeating = [True] * len(self._ids)
+        names = [f"c{i}" for i in self._keep]
+        hashes = [n for n, _ in self._ids]
+        extra = (["patient_id"] if self._pid else []) + (["_discharge_id"] if self._zycs is not None else [])
+        self.schema = pa.schema([(n, pa.string()) for n in names] + [(n, pa.binary()) for n in hashes]
+                                + [(n, pa.string()) for n in extra] + [("_line", pa.int64())])
 
     def __call__(self, batch: pa.RecordBatch) -> pa.RecordBatch:
         n = batch.num_rows
-        src = [batch.column(i) for _, i in self._ids]
-        hashed: list[pa.Array | None] = [None] * len(src)
-        for keep in (True, False):
-            group = [j for j in range(len(src)) if self._repeating[j] == keep]
-            if group:
-                out = self._hash_distinct(pa.concat_arrays([src[j] for j in group]), keep)
-                for k, j in enumerate(group):
-                    hashed[j] = out.slice(k * n, n)
-        if self._sample is not None:
-            self._learn(src, n)
+        hashed = []
+        if self._ids:
+            out = self._hash_distinct(pa.concat_arrays([batch.column(i) for _, i in self._ids]))
+            hashed = [out.slice(k * n, n) for k in range(len(self._ids))]
         kept = clean_columns([batch.column(i) for i in self._keep])
         cols = kept + hashed
         if self._pid:
@@ -143,46 +130,23 @@ class BatchHasher:
         cols.append(batch.column(batch.num_columns - 1))
         return pa.RecordBatch.from_arrays(cols, schema=self.schema)
 
-    def _hash_distinct(self, values: pa.Array, keep: bool) -> pa.Array:
+    def _hash_distinct(self, values: pa.Array) -> pa.Array:
         enc = pc.dictionary_encode(values)
         inner, outer = self._inner, self._outer
-        cache = self._cache
         out = []
         app = out.append
         for v in enc.dictionary.to_pylist():      # distinct and never None (nulls stay in the indices)
-            if keep:
-                r = cache.get(v, _MISSING)
-                if r is not _MISSING:
-                    app(r)
-                    continue
             c = v.strip(TRIM_CHARS) if v[:1] == " " or v[-1:] == " " else v   # stage._clean
             if not c or c == "-":
-                r = None
-            else:  # hmac_hexer's function, inlined: this loop runs for every distinct value
-                i = inner()
-                i.update(c.encode("utf-8"))
-                o = outer()
-                o.update(i.digest())
-                r = o.hexdigest()
-            if keep:
-                cache[v] = r
-            app(r)
-        if len(cache) > CACHE_MAX:
-            cache.clear()
-        return pa.array(out, pa.string()).take(enc.indices)
-
-    def _learn(self, src: list[pa.Array], n: int) -> None:
-        """Over the first SAMPLE records: which columns' values repeat (kept in the cache)."""
-        for j, a in enumerate(src):
-            self._sample[j].append(a)
-        self._sampled += n
-        if self._sampled < SAMPLE:
-            return
-        for j, arrays in enumerate(self._sample):
-            a = pa.concat_arrays(arrays)
-            present = len(a) - a.null_count
-            self._repeating[j] = present > 0 and pc.count_distinct(a).as_py() <= (1 - REPEATS) * present
-        self._sample = None
+                app(None)
+                continue
+            # hmac_hexer's function, inlined (the digest, not its hex): this loop runs for every distinct value
+            i = inner()
+            i.update(c.encode("utf-8"))
+            o = outer()
+            o.update(i.digest())
+            app(o.digest())
+        return pa.array(out, pa.binary()).take(enc.indices)
 
     def _patient_ids(self, batch: pa.RecordBatch, kept: list[pa.Array]) -> tuple[list, list | None]:
         """patient_id of every record and, when the header has ZYCS, _discharge_id (None where SQL
@@ -214,8 +178,6 @@ def plain_count(v: str) -> bool:
     staging's SQL types it to the same number and prints it back as the same text."""
     return 0 < len(v) <= 15 and v.isascii() and v.isdigit() and v[0] != "0"
 
-
-_MISSING = object()
 
 
 def hashed_reader(reader: pa.RecordBatchReader, hasher: BatchHasher) -> pa.RecordBatchReader:

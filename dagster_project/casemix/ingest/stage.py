@@ -158,6 +158,23 @@ def _planning(con: duckdb.DuckDBPyConnection, path: Path):
 UNIQUE_TEXT = " USING COMPRESSION uncompressed"
 UNIQUE_HASHES = ("sfzh_hash", "jkkh_hash", "dh_hash", "dh1_hash", "dwdh_hash", "xm_hash", "lxrxm_hash",
                  "xzz_hash", "hkdz_hash", "dz_hash")
+# The identifiers' keyed hashes are stored in the stage as the HMAC's 32 bytes (BLOB), not as its 64 hex
+# digits: half the bytes DuckDB's one staging thread copies and keeps statistics of for ten nearly unique
+# columns (the 1M extract staged in 18.8–19.4 s against 20.0–20.8 together with the hashing change of
+# the same day, docs/ingest.md). ``front_page.discharges`` shows them as before, as 64 lower-case hex
+# digits (``HASH_TEXT``), which is what readers and ``insert_discharges`` see and give.
+HASH_STAGE_TYPE = "BLOB"
+
+
+def HASH_TEXT(col: str) -> str:
+    """The view's text of a stored identifier hash: its 64 lower-case hex digits."""
+    return f"lower(hex({col}))"
+
+
+def hash_columns(cmap: ColumnMap | None = None) -> list[str]:
+    """The identifiers' hash columns (``<code>_hash``) of the column map."""
+    cmap = cmap or load_column_map()
+    return [f"{s.canonical.lower()}_hash" for s in cmap.fixed if s.role == "identifier"]
 
 
 def fixed_columns(cmap: ColumnMap) -> list[tuple[str, str, str]]:
@@ -177,7 +194,9 @@ def px_columns() -> list[tuple[str, str]]:
 
 def ensure_schema(con: duckdb.DuckDBPyConnection, cmap: ColumnMap | None = None) -> None:
     cmap = cmap or load_column_map()
-    fixed = ",\n  ".join(f"{name} {typ}{UNIQUE_TEXT if name in UNIQUE_HASHES else ''}"
+    hashes = set(hash_columns(cmap))
+    fixed = ",\n  ".join(f"{name} {HASH_STAGE_TYPE if name in hashes else typ}"
+                          f"{UNIQUE_TEXT if name in UNIQUE_HASHES else ''}"
                           for _, name, typ in fixed_columns(cmap))
     px = ",\n  ".join(f"{name} {typ}" for name, typ in px_columns())
     prov = "source_file VARCHAR, source_file_hash VARCHAR, source_line BIGINT"
@@ -219,6 +238,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, cmap: ColumnMap | None = None)
     _add_published_flag(con)
     con.execute("CREATE TABLE IF NOT EXISTS front_page_stage.retired_rows AS "
                 "SELECT * FROM front_page_stage.rows WHERE false")
+    _store_hashes_as_bytes(con, cmap)
     if _relation_type(con, "front_page", "discharges") == "BASE TABLE":
         _move_published_table_to_stage(con, cmap)
     if _relation_type(con, "front_page", "discharges") is None:
@@ -238,7 +258,9 @@ def create_discharges_view(con: duckdb.DuckDBPyConnection, cmap: ColumnMap | Non
     """``front_page.discharges``: the published stage rows (flag ``published``, set by
     :func:`publish_months`), and the published rows of files changed since, until their month is
     published again. ``exclude`` leaves columns out (tests of a front page without a column)."""
-    cols = ", ".join(c for c in discharge_columns(cmap) if c not in exclude)
+    hashes = set(hash_columns(cmap))
+    cols = ", ".join(f"{HASH_TEXT(c)} AS {c}" if c in hashes else c
+                     for c in discharge_columns(cmap) if c not in exclude)
     con.execute(f"""
       CREATE OR REPLACE VIEW front_page.discharges AS
       SELECT {cols} FROM front_page_stage.rows WHERE published
@@ -250,9 +272,13 @@ def insert_discharges(con: duckdb.DuckDBPyConnection, columns: list[str], rows_s
                       many: bool = False) -> None:
     """Cases written without a landing file (fixtures, benchmarks): the rows of ``rows_sql`` (a query or
     ``VALUES (…)``; with ``many`` a statement for ``executemany``), whose columns are ``columns`` of
-    ``front_page.discharges`` in that order, become published stage rows, i.e. rows of the view."""
+    ``front_page.discharges`` in that order, become published stage rows, i.e. rows of the view. An
+    identifier hash is given as the view shows it (hex digits) and stored as its bytes."""
+    hashes = set(hash_columns())
+    names = ", ".join(f"_c{i}" for i in range(len(columns)))
+    sel = ", ".join(f"from_hex(_c{i})" if c in hashes else f"_c{i}" for i, c in enumerate(columns))
     sql = (f"INSERT INTO front_page_stage.rows (ok, published, {', '.join(columns)}) "
-           f"SELECT true, true, * FROM ({rows_sql})")
+           f"SELECT true, true, {sel} FROM ({rows_sql}) AS _r({names})")
     (con.executemany if many else con.execute)(sql, params)
 
 
@@ -278,6 +304,31 @@ def _add_published_flag(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("ALTER TABLE front_page_stage.rows ADD COLUMN column_map_version VARCHAR")
 
 
+def _store_hashes_as_bytes(con: duckdb.DuckDBPyConnection, cmap: ColumnMap) -> None:
+    """A stage written before the identifier hashes were stored as bytes (64 hex digits, VARCHAR): its
+    hash columns, in ``rows`` and ``retired_rows``, become BLOB (``from_hex``), in one transaction; the
+    view shows the same text as before (``HASH_TEXT``)."""
+    hashes = hash_columns(cmap)
+    todo = [(t, c) for t in ("rows", "retired_rows") for c, typ in con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = "
+        "'front_page_stage' AND table_name = ?", [t]).fetchall() if c in hashes and typ == "VARCHAR"]
+    if not todo:
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for t, c in todo:
+            con.execute(f"ALTER TABLE front_page_stage.{t} ALTER COLUMN {c} "
+                        f"SET DATA TYPE {HASH_STAGE_TYPE} USING from_hex({c})")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    if _relation_type(con, "front_page", "discharges") == "VIEW":
+        create_discharges_view(con, cmap)
+    log.warning("front_page_stage: %d identifier hash column(s) stored as hex text are now bytes "
+                "(front_page.discharges shows the same hex digits)", len(todo))
+
+
 def _move_published_table_to_stage(con: duckdb.DuckDBPyConnection, cmap: ColumnMap) -> None:
     """A warehouse whose front_page.discharges is still a table (the layout before the view): the
     stage rows it was published from get their flag (and the table's column map version); its rows
@@ -293,7 +344,8 @@ def _move_published_table_to_stage(con: duckdb.DuckDBPyConnection, cmap: ColumnM
         con.execute(f"""
           UPDATE front_page_stage.rows AS r SET published = true, column_map_version = d.column_map_version
           FROM front_page.discharges AS d WHERE {same}""")
-        sel = ", ".join(f"d.{c}" for c in cols)
+        hashes = set(hash_columns(cmap))
+        sel = ", ".join(f"from_hex(d.{c}) AS {c}" if c in hashes else f"d.{c}" for c in cols)
         con.execute(f"""
           INSERT INTO front_page_stage.retired_rows BY NAME
           SELECT true AS ok, true AS published, {sel} FROM front_page.discharges AS d
@@ -370,7 +422,7 @@ def _stage_select(name: str, ex, hdr, cmap: ColumnMap, key: bytes, name_month, n
 
     def add(canon: str, dtype: str, alias: str) -> None:
         if alias in hashed:  # keyed hash computed on the batch (hashing.BatchHasher)
-            raw.append(f"{alias}_hash" if canon in idx else f"CAST(NULL AS VARCHAR) AS {alias}_hash")
+            raw.append(f"{alias}_hash" if canon in idx else f"CAST(NULL AS BLOB) AS {alias}_hash")
             return
         if dtype == "str":
             raw.append(f"{src(canon)} AS {alias}")
