@@ -10,8 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from casemix.ingest.stage import (UNIQUE_HASHES, ensure_schema, fixed_columns, publish_month, stage_file,
-                                   staged_months)
+from casemix.ingest.stage import (UNIQUE_HASHES, ensure_schema, fixed_columns, insert_discharges, insert_slots,
+                                   publish_month, stage_file, staged_months)
 from casemix.layout import load_column_map
 from casemix.pseudonymise import discharge_id, hmac_hex, patient_id
 
@@ -254,6 +254,56 @@ def test_a_warehouse_whose_published_discharges_are_a_table_gets_the_view(con, t
     # republishing March changes nothing
     publish_month(con, MAR)
     assert sorted(con.execute("SELECT * FROM front_page.discharges").fetchall(), key=str) == before
+
+
+def test_a_warehouse_whose_diagnoses_and_procedures_are_tables_gets_the_views(con, tmp_path):
+    """The layout before front_page.diagnoses / procedures became views of the stage lists (and, as in the
+    test above, before discharges became one): their rows are kept exactly, a published record whose stage
+    row is gone (a retired row from the discharges table, without lists) gets its lists from the tables."""
+    april = ROWS[1].replace("2024-03-03 10:00:00", "2024-04-01 09:00:00")
+    _stage_and_publish(con, _write(tmp_path / "h1_202403.csv", PINYIN, ROWS + [april]))
+    tables = ("discharges", "diagnoses", "procedures")
+    before = {t: sorted(con.execute(f"SELECT * FROM front_page.{t}").fetchall(), key=str) for t in tables}
+    assert [len(before[t]) for t in tables] == [3, 5, 1]
+    for t in tables:
+        con.execute(f"CREATE TABLE front_page.{t}_t AS SELECT * FROM front_page.{t}")
+        con.execute(f"DROP VIEW front_page.{t}")
+        con.execute(f"ALTER TABLE front_page.{t}_t RENAME TO {t}")
+    con.execute("DROP TABLE front_page_stage.retired_rows")
+    con.execute("ALTER TABLE front_page_stage.rows DROP COLUMN published")
+    con.execute("ALTER TABLE front_page_stage.rows DROP COLUMN column_map_version")
+    con.execute("DELETE FROM front_page_stage.rows WHERE partition_month = DATE '2024-04-01'")
+    ensure_schema(con)
+    for t in tables:
+        assert con.execute("SELECT table_type FROM information_schema.tables WHERE table_schema = "
+                           "'front_page' AND table_name = ?", [t]).fetchone()[0] == "VIEW"
+        assert sorted(con.execute(f"SELECT * FROM front_page.{t}").fetchall(), key=str) == before[t], t
+    # the April record lives on as a retired row, with the one diagnosis the table had for it (and no
+    # procedure list: it had none)
+    assert con.execute("SELECT len(dx), len(px) FROM front_page_stage.retired_rows").fetchall() == [(1, None)]
+    publish_month(con, MAR)
+    for t in tables:
+        assert sorted(con.execute(f"SELECT * FROM front_page.{t}").fetchall(), key=str) == before[t], t
+
+
+def test_slot_views_show_only_published_rows_and_insert_slots_writes_their_lists(con):
+    insert_discharges(con, ["discharge_id", "partition_month", "jbdm"],
+                      "VALUES ('a', DATE '2024-03-01', 'I10'), ('b', DATE '2024-03-01', 'J18.9')")
+    con.execute("INSERT INTO front_page_stage.rows (discharge_id, partition_month, ok, published, dx) "
+                "VALUES ('c', DATE '2024-03-01', true, false, [{'dx_seq': 0, 'qtzd': NULL, 'jbdm': 'K35', "
+                "'rybq': NULL}])")
+    insert_slots(con, "diagnoses", ["discharge_id", "dx_seq", "jbdm", "rybq"],
+                 "VALUES ('a', 1, 'E11.9', '1'), ('a', 0, 'I10', '1'), ('b', 0, 'J18.9', NULL)")
+    insert_slots(con, "procedures", ["discharge_id", "px_seq", "ssjczbm", "ssjczrq"],
+                 "VALUES ('b', 1, '96.0400', DATE '2024-03-02')")
+    assert con.execute("SELECT discharge_id, partition_month, dx_seq, qtzd, jbdm, rybq "
+                       "FROM front_page.diagnoses ORDER BY 1, 3").fetchall() == [
+        ("a", MAR, 0, None, "I10", "1"), ("a", MAR, 1, None, "E11.9", "1"), ("b", MAR, 0, None, "J18.9", None)]
+    assert con.execute("SELECT discharge_id, px_seq, ssjczbm, ssjczrq, mzfs FROM front_page.procedures"
+                       ).fetchall() == [("b", 1, "96.0400", dt.date(2024, 3, 2), None)]
+    # a month's filter reaches the stage through the views
+    assert con.execute("SELECT count(*) FROM front_page.diagnoses WHERE partition_month = DATE '2024-04-01'"
+                       ).fetchone()[0] == 0
 
 
 def test_xlsx_extract(con, tmp_path):

@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from casemix.ingest.stage import ensure_schema, insert_discharges
+from casemix.ingest.stage import ensure_schema, insert_discharges, insert_slots
 from casemix.layout import FEE_ITEMS, FEE_SUB_ITEMS
 
 MONTH = dt.date(2024, 3, 1)
@@ -109,9 +109,11 @@ def build_db(cases: list[dict], path: str = ":memory:") -> duckdb.DuckDBPyConnec
             for c_, _ in tc:
                 if c_ not in f.columns:
                     f[c_] = None
+            # the views take partition_month from the case's row (the same month here)
+            tc = [(c_, ty) for c_, ty in tc if c_ != "partition_month"]
             con.register("_f", f[[c_ for c_, _ in tc]])
-            con.execute(f"INSERT INTO front_page.{t} SELECT "
-                        + ", ".join(f"CAST({c_} AS {ty})" for c_, ty in tc) + " FROM _f")
+            insert_slots(con, t, [c_ for c_, _ in tc],
+                         "SELECT " + ", ".join(f"CAST({c_} AS {ty})" for c_, ty in tc) + " FROM _f")
             con.unregister("_f")
     con.unregister("_d")
     return con

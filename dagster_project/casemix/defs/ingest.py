@@ -35,8 +35,10 @@ from casemix.warehouse import connection
 FRONT_PAGE_TABLES = {
     "discharges": "One row per case (grain discharge_id), typed, identifiers pseudonymised (a view of "
                   "the published stage rows).",
-    "diagnoses": "Principal (dx_seq 0) and other diagnoses, long form.",
-    "procedures": "Procedures (px_seq 1 = principal), long form.",
+    "diagnoses": "Principal (dx_seq 0) and other diagnoses, long form (a view of the published stage "
+                 "rows' diagnosis lists).",
+    "procedures": "Procedures (px_seq 1 = principal), long form (a view of the published stage rows' "
+                  "procedure lists).",
     "quarantine": "Rows not loaded, with file, line, field, raw value and reason.",
 }
 

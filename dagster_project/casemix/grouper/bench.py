@@ -27,7 +27,7 @@ GROUPER_MODELS = ["int_scheme_codes_keyed_to_mdcs", "int_grouper_inputs_mapped",
 
 
 def make_cases(con, n: int, seed: int = 7) -> None:
-    from casemix.ingest.stage import ensure_schema, insert_discharges
+    from casemix.ingest.stage import ensure_schema, insert_discharges, insert_slots
 
     ensure_schema(con)
     con.execute(f"select setseed({(seed % 100) / 100})")
@@ -69,20 +69,18 @@ def make_cases(con, n: int, seed: int = 7) -> None:
                d.dx_code
         from cases as c join dx_pool as d on d.i = c.pdx_i
     """)
-    con.execute(f"""
-        insert into front_page.diagnoses (discharge_id, partition_month, dx_seq, jbdm)
-        select c.discharge_id, date '2023-06-01', 0, d.dx_code
+    insert_slots(con, "diagnoses", ["discharge_id", "dx_seq", "jbdm"], f"""
+        select c.discharge_id, 0, d.dx_code
         from cases as c join dx_pool as d on d.i = c.pdx_i
         union all
-        select c.discharge_id, date '2023-06-01', s.k, p.dx_code
+        select c.discharge_id, s.k, p.dx_code
         from cases as c
         cross join range(1, 7) s(k)
         join sdx_pool as p on p.i = hash(c.i, 20 + s.k) % {nsdx}
         where s.k <= c.n_sdx
     """)
-    con.execute(f"""
-        insert into front_page.procedures (discharge_id, partition_month, px_seq, ssjczbm)
-        select c.discharge_id, date '2023-06-01', s.k, p.code
+    insert_slots(con, "procedures", ["discharge_id", "px_seq", "ssjczbm"], f"""
+        select c.discharge_id, s.k, p.code
         from cases as c
         cross join range(1, 4) s(k)
         join px_pool as p on p.i = hash(c.i, 40 + s.k) % {npx}
