@@ -169,3 +169,15 @@ def test_needs_cleaning_reads_the_buffers_as_the_kernels_would():
 
 def pc_need(arr) -> list[bool]:
     return [v is not None and (v == "" or v.startswith(" ") or v.endswith(" ")) for v in arr.to_pylist()]
+
+
+def test_the_plain_count_pattern_is_plain_count():
+    import pyarrow.compute as pc
+
+    from casemix.ingest.hashing import PLAIN_COUNT, plain_count
+
+    values = ["1", "9", "10", "01", "0", "", "1.0", "+1", "-1", " 1", "1 ", "١", "１", "²", "12345678901234",
+              "123456789012345", "1234567890123456", "1e3", "999999999999999", "1\n"]
+    got = pc.match_substring_regex(pa.array(values, pa.string()), PLAIN_COUNT).to_pylist()
+    assert got == [plain_count(v) for v in values]
+    assert got[:3] == [True, True, True] and not any(got[3:11])

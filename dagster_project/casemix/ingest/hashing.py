@@ -4,7 +4,10 @@ DuckDB computes HMAC-SHA256 with its own software SHA-256 (four blocks a value, 
 ``hashlib`` (OpenSSL) with the keyed inner and outer states copied costs about half
 (``casemix.pseudonymise.hmac_hexer``). Each batch's identifier values are deduplicated first (one
 ``dictionary_encode`` over all its identifier columns: 现住址 = 户口地址 = 联系人地址 and 电话 = 单位电话
-within a record), and each distinct value is hashed once. The batch DuckDB sees then holds
+within a record), and each distinct value is hashed once; Arrow cleans the distinct values and builds
+the key texts of ``patient_id`` / ``_discharge_id``, and Python receives them as UTF-8 bytes, so its loops
+only hash (the BatchHasher ≈ 9 CPU s per 1,000,000 records against ≈ 11 with the cleaning, the
+``str.encode`` and the key texts in the loops). The batch DuckDB sees then holds
 ``<code>_hash`` (the 32 bytes of the HMAC, ``BLOB`` in the stage; ``front_page.discharges`` shows them as
 64 lower-case hex digits) and ``patient_id`` instead of the clear identifier columns: the clear values
 never reach DuckDB at all. Its other fields come cleaned as ``stage._clean`` defines (``clean_columns``,
@@ -34,7 +37,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from casemix.pseudonymise import DISCHARGE_ID_HEX, SEP, hmac_hexer, hmac_states
+from casemix.pseudonymise import DISCHARGE_ID_HEX, SEP, hmac_states
 
 TRIM_CHARS = ("\u0020\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
               "\u202f\u205f\u3000")
@@ -100,7 +103,6 @@ class BatchHasher:
 
     def __init__(self, key: bytes, ncols: int, identifiers: dict[str, int],
                  zzjgdm: int | None, bah: int | None, zycs: int | None = None):
-        self._h = hmac_hexer(key)
         self._inner, self._outer = hmac_states(key)
         self._ids = list(identifiers.items())               # (hash column name, source column)
         drop = set(identifiers.values())
@@ -132,17 +134,21 @@ class BatchHasher:
 
     def _hash_distinct(self, values: pa.Array) -> pa.Array:
         enc = pc.dictionary_encode(values)
+        # the distinct values (never null: nulls stay in the indices) cleaned by Arrow as stage._clean
+        # does, '-' and empty NULL, and handed to Python as UTF-8 bytes: the loop below then only hashes
+        # (0.59 µs a value against 0.78 with the cleaning and the encoding in it, a scratch timing)
+        d = clean_columns([enc.dictionary])[0]
+        d = pc.if_else(pc.equal(d, "-"), pa.scalar(None, pa.string()), d)
         inner, outer = self._inner, self._outer
         out = []
         app = out.append
-        for v in enc.dictionary.to_pylist():      # distinct and never None (nulls stay in the indices)
-            c = v.strip(TRIM_CHARS) if v[:1] == " " or v[-1:] == " " else v   # stage._clean
-            if not c or c == "-":
+        for c in d.cast(pa.binary()).to_pylist():
+            if c is None:
                 app(None)
                 continue
             # hmac_hexer's function, inlined (the digest, not its hex): this loop runs for every distinct value
             i = inner()
-            i.update(c.encode("utf-8"))
+            i.update(c)
             o = outer()
             o.update(i.digest())
             app(o.digest())
@@ -151,26 +157,41 @@ class BatchHasher:
     def _patient_ids(self, batch: pa.RecordBatch, kept: list[pa.Array]) -> tuple[list, list | None]:
         """patient_id of every record and, when the header has ZYCS, _discharge_id (None where SQL
         computes it), from the key fields as ``clean_columns`` leaves them: the kept columns already
-        cleaned, a key field that is also hashed away (none in the column map) cleaned here."""
-        h = self._h
+        cleaned, a key field that is also hashed away (none in the column map) cleaned here. The texts
+        hashed (``trim(ZZJGDM) | trim(BAH)`` and ``… | ZYCS`` where ZYCS is a ``plain_count``) are built
+        by Arrow and handed to Python as UTF-8 bytes, so the loop only hashes."""
+        inner, outer = self._inner, self._outer
 
-        def cleaned(c: int) -> list:
+        def cleaned(c: int) -> pa.Array:
             k = self._kept_pos.get(c)
-            return (kept[k] if k is not None else clean_columns([batch.column(c)])[0]).to_pylist()
+            return kept[k] if k is not None else clean_columns([batch.column(c)])[0]
 
-        zz, bah = (cleaned(c) for c in self._pid)
-        zycs = cleaned(self._zycs) if self._zycs is not None else [None] * len(zz)
-        out, dids = [], []
-        app, dapp = out.append, dids.append
-        for z, b, n in zip(zz, bah, zycs):
-            if z is None or b is None:
-                app(None)
-                dapp(None)
-                continue
-            nk = z.strip(TRIM_CHARS) + SEP + b.strip(TRIM_CHARS)
-            app(h(nk)[:DISCHARGE_ID_HEX])
-            dapp(h(nk + SEP + n)[:DISCHARGE_ID_HEX] if n is not None and plain_count(n) else None)
-        return out, dids if self._zycs is not None else None
+        zz, bah = (pc.utf8_trim(cleaned(c), TRIM_CHARS) for c in self._pid)
+        nk = pc.binary_join_element_wise(zz, bah, SEP)          # NULL where either is NULL
+        texts = [nk]
+        if self._zycs is not None:
+            n = cleaned(self._zycs)
+            texts.append(pc.if_else(pc.match_substring_regex(n, PLAIN_COUNT), pc.binary_join_element_wise(
+                nk, n, SEP), pa.scalar(None, pa.string())))
+        cols = []
+        for t in texts:
+            out = []
+            app = out.append
+            for v in t.cast(pa.binary()).to_pylist():
+                if v is None:
+                    app(None)
+                    continue
+                i = inner()
+                i.update(v)
+                o = outer()
+                o.update(i.digest())
+                app(o.hexdigest()[:DISCHARGE_ID_HEX])
+            cols.append(out)
+        return cols[0], cols[1] if self._zycs is not None else None
+
+
+# plain_count as a regular expression (RE2: ASCII digits only)
+PLAIN_COUNT = r"^[1-9][0-9]{0,14}$"
 
 
 def plain_count(v: str) -> bool:
