@@ -109,7 +109,14 @@ def _months_sql(months: list[dt.date] | None, alias: str = "") -> str:
     if not months:
         return "FALSE"
     p = f"{alias}." if alias else ""
-    return f"{p}partition_month IN (" + ", ".join(f"DATE {_q(m.isoformat())}" for m in months) + ")"
+    within = f"{p}partition_month IN (" + ", ".join(f"DATE {_q(m.isoformat())}" for m in months) + ")"
+    if len(months) == 1:
+        return within
+    # the range as well: DuckDB (1.5) pushes it below the unnest of the front_page.diagnoses /
+    # procedures views into the stage scan, an IN list of several months it applies after unnesting
+    # every list (docs/ingest.md, "Stage, then publish")
+    return (f"({p}partition_month BETWEEN DATE {_q(min(months).isoformat())} AND "
+            f"DATE {_q(max(months).isoformat())} AND {within})")
 
 
 def _range_sql(id_range: tuple[str | None, str | None] | None, alias: str = "") -> str:
