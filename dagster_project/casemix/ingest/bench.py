@@ -2,7 +2,7 @@
 
 Stages and publishes one CSV extract into a fresh warehouse (as ``casemix.bench`` does, without the
 other stages), then the same for an XLSX made of its first ``--xlsx-cases`` cases (the conversion is
-not timed), and prints for each: wall and CPU seconds, peak RSS of the whole process tree (sampled
+not timed), and prints for each (after the imports, timed apart): wall and CPU seconds, peak RSS of the whole process tree (sampled
 every 50 ms), cases/s, and the load average before and after. DuckDB's memory limit, temp directory
 and threads come from the configuration (``CASEMIX_DUCKDB_*``), as in the pipeline.
 
@@ -74,6 +74,16 @@ def main(argv: list[str] | None = None) -> int:
         runs.append(("XLSX", xlsx))
     print(f"{'run':<40}{'wall s':>8}{'cpu s':>8}{'peak RSS GB':>13}{'cases/s':>10}"
           f"{'cases/cpu-s':>13}  note", flush=True)
+    # fixed costs of the process, apart from the work (as casemix.bench does): the modules, and pandas,
+    # which DuckDB's Python client imports at the first query with parameters (≈ 0.8 s once a process;
+    # in the pipeline the quality step and dbt import it anyway)
+    with measure(stages, "start-up: imports") as st:
+        import pandas  # noqa: F401
+
+        import casemix.ingest.stage  # noqa: F401
+        import casemix.warehouse  # noqa: F401
+    print(f"{st.name:<40}{st.wall_s:>8.1f}{st.cpu_s:>8.1f}{st.peak_rss_gb:>13.2f}  pandas, casemix.ingest",
+          flush=True)
     for label, path in runs:
         before = _load()
         with measure(stages, f"ingest {label} ({path.name})") as st:
