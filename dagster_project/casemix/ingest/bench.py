@@ -2,8 +2,8 @@
 
 Stages and publishes one CSV extract into a fresh warehouse (as ``casemix.bench`` does, without the
 other stages), then the same for an XLSX made of its first ``--xlsx-cases`` cases (the conversion is
-not timed), and prints for each (after the imports, timed apart): wall and CPU seconds, peak RSS of the whole process tree (sampled
-every 50 ms), cases/s, and the load average before and after. DuckDB's memory limit, temp directory
+not timed), and prints for each (after the imports, timed apart): wall and CPU seconds, peak RSS of
+the whole process tree (sampled every 50 ms), cases/s, and the load average before and after. DuckDB's memory limit, temp directory
 and threads come from the configuration (``CASEMIX_DUCKDB_*``), as in the pipeline.
 
 Nothing here asserts a time: it prints measured figures.
