@@ -3,6 +3,12 @@
 ``python -m casemix.ingest.costs hash [--values N]``
     CPU µs a value of DuckDB's ``sha256``, of the keyed HMAC ingest computes in SQL (``hmac_sql``), and of
     the same HMAC in Python through ``hashlib`` (inner and outer states precomputed and copied).
+    In Python also the loop as it was until 2026-12-03, with the cleaning (strip, ``'-'``) and the
+    ``str.encode`` of each value in it, against the loop over bytes that ``hashing.BatchHasher`` runs.
+``python -m casemix.ingest.costs views WAREHOUSE``
+    Wall seconds of reading ``front_page.diagnoses`` (a view that unnests the stage lists) with no
+    filter, one month, two months as an IN list and the same with their range, and the same reads of a
+    table copy of the view (made in memory, not written to the warehouse), second runs.
 ``python -m casemix.ingest.costs write WAREHOUSE``
     CPU seconds of writing the loaded stage rows of an ingested warehouse into an empty table, for
     column subsets of ``front_page.discharges`` (all, without the keyed hashes, the hashes alone, the
@@ -53,6 +59,45 @@ def hash_costs(n: int) -> None:
         h(v)
     d = time.process_time() - c
     print(f"{'HMAC-SHA256 in Python (hashlib)':<32} {'':>13} {d:6.2f} s cpu {1e6 * d / n:6.2f} µs cpu a value")
+    texts = [v.decode() for v in vals]
+
+    def cleaned_then_hashed(v: str):   # the loop before 2026-12-03: cleaning and encoding per value
+        c_ = v.strip(" ") if v[:1] == " " or v[-1:] == " " else v
+        if not c_ or c_ == "-":
+            return None
+        i = ic()
+        i.update(c_.encode("utf-8"))
+        o = oc()
+        o.update(i.digest())
+        return o.digest()
+
+    c = time.process_time()
+    for v in texts:
+        cleaned_then_hashed(v)
+    d = time.process_time() - c
+    print(f"{'… with str clean + encode':<32} {'':>13} {d:6.2f} s cpu {1e6 * d / n:6.2f} µs cpu a value")
+
+
+def view_costs(warehouse: str) -> None:
+    con = duckdb.connect(warehouse, read_only=True)
+    months = [r[0] for r in con.execute("SELECT DISTINCT partition_month FROM front_page_stage.rows "
+                                        "WHERE published ORDER BY 1 LIMIT 2").fetchall()]
+    if len(months) < 2:
+        raise SystemExit(f"{warehouse}: needs two published months")
+    a, b = (f"DATE '{m.isoformat()}'" for m in months)
+    con.execute("CREATE TEMP TABLE diagnoses_table AS SELECT * FROM front_page.diagnoses")
+    filters = [("all", "true"), ("one month", f"partition_month = {a}"),
+               ("two months, IN list", f"partition_month IN ({a}, {b})"),
+               ("two months, range + IN list",
+                f"partition_month BETWEEN {a} AND {b} AND partition_month IN ({a}, {b})")]
+    for source in ("front_page.diagnoses", "diagnoses_table"):
+        for label, where in filters:
+            q = f"SELECT count(*), max(jbdm), max(discharge_id) FROM {source} WHERE {where}"
+            con.execute(q).fetchall()
+            t = time.perf_counter()
+            n = con.execute(q).fetchone()[0]
+            print(f"{source:<22} {label:<30} {n:>10,} rows {time.perf_counter() - t:6.3f} s wall", flush=True)
+    con.close()
 
 
 def write_costs(warehouse: str) -> None:
@@ -88,9 +133,13 @@ def main(argv: list[str] | None = None) -> int:
     hp.add_argument("--values", type=int, default=2_000_000)
     wp = sub.add_parser("write")
     wp.add_argument("warehouse")
+    vp = sub.add_parser("views")
+    vp.add_argument("warehouse")
     a = ap.parse_args(argv)
     if a.what == "hash":
         hash_costs(a.values)
+    elif a.what == "views":
+        view_costs(a.warehouse)
     else:
         write_costs(a.warehouse)
     return 0

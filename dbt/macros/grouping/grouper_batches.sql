@@ -49,7 +49,7 @@
   {%- set predicate = "partition_month in (" ~ (values | join(", ") if values else "null") ~ ")" -%}
   {#- the range as well: DuckDB (1.5) pushes a range below the unnest of the front_page.diagnoses /
       procedures views into the stage scan, an IN list of several months it applies after unnesting every
-      list (0.16 s against 0.06 s for two months of the 1M extract's diagnoses, docs/grouper.md) -#}
+      list (0.137 s against 0.051 s for two months of the 1M extract's diagnoses, docs/grouper.md) -#}
   {%- if values | length > 1 -%}
     {%- set predicate = "(partition_month between " ~ (values | min) ~ " and " ~ (values | max) ~ " and "
                         ~ predicate ~ ")" -%}
