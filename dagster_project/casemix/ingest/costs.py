@@ -54,11 +54,7 @@ def hash_costs(n: int) -> None:
         o.update(i.digest())
         return o.hexdigest()
 
-    c = time.process_time()
-    for v in vals:
-        h(v)
-    d = time.process_time() - c
-    print(f"{'HMAC-SHA256 in Python (hashlib)':<32} {'':>13} {d:6.2f} s cpu {1e6 * d / n:6.2f} µs cpu a value")
+    _time_loop("HMAC-SHA256 in Python (hashlib)", h, vals)
     texts = [v.decode() for v in vals]
 
     def cleaned_then_hashed(v: str):   # the loop before 2026-12-03: cleaning and encoding per value
@@ -71,11 +67,16 @@ def hash_costs(n: int) -> None:
         o.update(i.digest())
         return o.digest()
 
+    _time_loop("… with str clean + encode", cleaned_then_hashed, texts)
+
+
+def _time_loop(label: str, f, values: list) -> None:
+    """CPU seconds of ``f`` called on every value in a Python loop, printed in total and per value."""
     c = time.process_time()
-    for v in texts:
-        cleaned_then_hashed(v)
+    for v in values:
+        f(v)
     d = time.process_time() - c
-    print(f"{'… with str clean + encode':<32} {'':>13} {d:6.2f} s cpu {1e6 * d / n:6.2f} µs cpu a value")
+    print(f"{label:<32} {'':>13} {d:6.2f} s cpu {1e6 * d / len(values):6.2f} µs cpu a value")
 
 
 def view_costs(warehouse: str) -> None:
