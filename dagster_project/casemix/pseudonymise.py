@@ -3,9 +3,10 @@
 The key comes from ``CASEMIX_PSEUDONYM_KEY`` (hex or text) or the key file (``CASEMIX_KEY_FILE``,
 default ``warehouse/.pseudonym_key``, ignored by git). ``ensure_key_file`` makes a random local key for
 the demo. ``hmac_hex`` is the reference (the generator's manifest, tests); ingest computes the same
-HMAC for the identifiers with ``hmac_hexer`` (the keyed SHA-256 states copied, ≈ 0.7 µs a value, on the
-reader thread of staging) and for ``discharge_id`` in DuckDB SQL (``hmac_sql``, ≈ 1.2 µs); all are
-tested to agree.
+HMAC for the identifiers, ``patient_id`` and most ``discharge_id`` values on the reader thread of staging
+(``casemix.ingest.hashing.BatchHasher``: the keyed SHA-256 states of ``hmac_states`` copied, ≈ 0.7 µs a
+value; ``hmac_hexer`` is the same for one text at a time) and for the other ``discharge_id`` values in
+DuckDB SQL (``hmac_sql``, ≈ 1.2 µs); all are tested to agree.
 
 ``discharge_id`` = the first 32 hex digits (128 bits) of HMAC(key, ZZJGDM | BAH | ZYCS);
 ``patient_id`` = the same over (ZZJGDM | BAH): a hospital keeps one 病案号 per patient, so this links a

@@ -19,12 +19,11 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import time
 
 import duckdb
 
-from casemix.pseudonymise import hmac_sql
+from casemix.pseudonymise import hmac_sql, hmac_states
 from casemix.timing import process_cpu, time_write
 
 KEY = b"costs-key-0123456789"
@@ -42,10 +41,7 @@ def hash_costs(n: int) -> None:
         print(f"{label:<32} {time.perf_counter() - t:6.2f} s wall {process_cpu() - c:6.2f} s cpu "
               f"{1e6 * (process_cpu() - c) / n:6.2f} µs cpu a value", flush=True)
     vals = [r[0].encode() for r in con.execute("SELECT v FROM s").fetchall()]
-    block = KEY.ljust(64, b"\0")
-    inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
-    outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
-    ic, oc = inner.copy, outer.copy
+    ic, oc = hmac_states(KEY)
 
     def h(v: bytes) -> str:
         i = ic()
