@@ -108,3 +108,47 @@ def test_a_month_checked_in_slices_gives_the_results_of_checking_it_whole(con, w
         index = build_data_docs(sliced, tmp_path / "docs")
         names = {p.name for p in (tmp_path / "docs").rglob("*.html")}
         assert index.exists() and any("slice3of3" in n for n in names)
+
+
+def _cache_tables(con) -> set[str]:
+    return {r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE '_qc_month%'").fetchall()}
+
+
+def test_the_month_cache_gives_the_frames_of_reading_each_slice(con, ruleset):
+    """prepare_frames(month_cache=True) cuts each slice from one read of its month: the same frames
+    (dtypes included) as reading the slice from front_page; a slice of another month replaces the
+    cache, a call without a slice and drop_month_cache drop it."""
+    from casemix.quality.prepare import MONTH_CACHE, drop_month_cache, prepare_frames
+    from casemix.quality.runner import plan_chunks
+
+    cols = ruleset.columns_by_dataset()
+    plan = plan_chunks(con, {MARCH: 92, APRIL: 5}, [MARCH, APRIL], 3)
+    march = [ch for ch in plan if ch.months == (MARCH,)]
+    april = [ch for ch in plan if ch.months == (APRIL,)]
+    assert len(march) == 31 and len(april) == 2
+    for ch in march[:3] + march[-2:] + april:
+        read = prepare_frames(con, list(ch.months), None, columns=cols, id_range=ch.id_range).frames
+        cut = prepare_frames(con, list(ch.months), None, columns=cols, id_range=ch.id_range,
+                             month_cache=True).frames
+        assert _cache_tables(con) == set(MONTH_CACHE) | {"_qc_month_key"}
+        for ds in read:
+            pd.testing.assert_frame_equal(cut[ds], read[ds])
+        assert len(cut["discharges"]) > 0
+    assert con.execute("SELECT count(*), min(partition_month) FROM _qc_month_cases").fetchone() == (5, APRIL)
+    prepare_frames(con, [MAY], None, columns=cols)
+    assert _cache_tables(con) == set()
+    prepare_frames(con, [APRIL], None, columns=cols, id_range=april[0].id_range, month_cache=True)
+    drop_month_cache(con)
+    assert _cache_tables(con) == set()
+
+
+@pytest.mark.parametrize("prefetch", [False, True])
+def test_checking_in_slices_leaves_no_month_cache(con, whole, ruleset, prefetch):
+    from casemix.quality.runner import check_partitions
+
+    sliced = check_partitions(con, None, ruleset, code_table=None, chunk_cases=30, prefetch=prefetch)
+    assert sliced.chunk_slices[:4] == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    pd.testing.assert_frame_equal(sliced.issues, whole.issues)
+    pd.testing.assert_frame_equal(sliced.summary, whole.summary)
+    assert _cache_tables(con) == set()

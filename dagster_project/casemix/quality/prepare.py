@@ -253,10 +253,49 @@ def month_slice_bounds(con, month: dt.date, cases_per_slice: int, schema: str = 
     return out
 
 
+MONTH_CACHE = ("_qc_month_cases", "_qc_month_dx", "_qc_month_px")
+_MONTH_CACHE_KEY = "_qc_month_key"
+
+
+def _month_cache(con, schema: str, month: dt.date) -> tuple[str, str, str]:
+    """The temp tables (cases, diagnoses, procedures) holding the narrow columns of every case of
+    ``month`` that :func:`prepare_frames` cuts a slice from: filled on the first slice of the month
+    (one read of its slot lists), kept for its other slices (a one-row key table names the schema and
+    month they hold), replaced when another month is sliced. Needs ``_qc_px_attr`` registered."""
+    key = f"{schema}|{month.isoformat()}"
+    try:
+        have = con.execute(f"SELECT k FROM {_MONTH_CACHE_KEY}").fetchone()
+    except duckdb.CatalogException:
+        have = None
+    if have is None or have[0] != key:
+        drop_month_cache(con)
+        m = _months_sql([month])
+        con.execute(f"""
+          CREATE TEMP TABLE {MONTH_CACHE[0]} AS
+          SELECT discharge_id, partition_month, xb, nl, rysj, cysj, csrq, bzyzs_nl
+          FROM {schema}.discharges WHERE {m}""")
+        con.execute(f"""
+          CREATE TEMP TABLE {MONTH_CACHE[1]} AS
+          SELECT discharge_id, partition_month, dx_seq, qtzd, jbdm, rybq FROM {schema}.diagnoses WHERE {m}""")
+        con.execute(f"""
+          CREATE TEMP TABLE {MONTH_CACHE[2]} AS
+          SELECT p.*, a.attr AS px_attribute
+          FROM {schema}.procedures p LEFT JOIN _qc_px_attr a ON a.code = p.ssjczbm WHERE {_months_sql([month], 'p')}""")
+        con.execute(f"CREATE TEMP TABLE {_MONTH_CACHE_KEY} AS SELECT {_q(key)} AS k")
+    return MONTH_CACHE
+
+
+def drop_month_cache(con) -> None:
+    """Drop the month cache of :func:`prepare_frames` from ``con`` (nothing when there is none)."""
+    for t in (*MONTH_CACHE, _MONTH_CACHE_KEY):
+        con.execute(f"DROP TABLE IF EXISTS temp.{t}")
+
+
 def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
                    code_table: CodeTable | None = None, schema: str = "front_page",
                    expectations_dir=None, columns: dict[str, set[str]] | None = None,
-                   id_range: tuple[str | None, str | None] | None = None) -> Prepared:
+                   id_range: tuple[str | None, str | None] | None = None,
+                   month_cache: bool = False) -> Prepared:
     """Read the partitions ``months`` (None = everything in the tables) into the three rule frames.
 
     Missing tables/columns and empty partitions are returned as structural failures; the frames of a
@@ -264,6 +303,13 @@ def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
     ``columns`` (dataset -> column names the rules read) narrows the frames; None keeps every column.
     ``id_range`` = (lo, hi): only the cases with ``lo <= discharge_id < hi`` (None = open end), with all
     their diagnoses and procedures (a slice of a large month; every derived column is within one case).
+
+    ``month_cache``: for a slice of one month, read the month's narrow case columns and its diagnosis
+    and procedure slots once into temp tables of ``con`` (:func:`_month_cache`) and cut every slice of
+    that month from them, instead of reading the month's slot lists again for each slice (the ids are in
+    no order within a month, so a slice's id range skips no block of the stage). The caller drops the
+    cache when it is done (:func:`drop_month_cache`; the quality runner does); a call without a slice
+    drops it too. Off by default: the cache does not see data written after it was filled.
     """
     L = load_code_lists(expectations_dir)
     where = _where_sql(months, id_range)
@@ -314,7 +360,18 @@ def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
     item_sum = " + ".join(f"coalesce(d.{c}, 0)" for c in items)
     base_sel = ", ".join(f"d.{c}" for c in KEYS + DISCHARGE_BASE if keep(c))
 
-    # The selected months' cases, narrow: what dx/px rows need from their case, and the case index.
+    # The selected months' cases, narrow: what dx/px rows need from their case, and the case index;
+    # their diagnoses and procedures. From the month cache for a slice of a cached month.
+    cached = month_cache and id_range is not None and months is not None and len(months) == 1
+    if cached:
+        src = _month_cache(con, schema, months[0])
+        case_src, dx_src, px_src = (f"{t} WHERE {_range_sql(id_range)}" for t in src)
+    else:
+        drop_month_cache(con)
+        case_src = f"{schema}.discharges WHERE {where}"
+        dx_src = f"{schema}.diagnoses d WHERE {_where_sql(months, id_range, 'd')}"
+        px_src = (f"(SELECT p.*, a.attr AS px_attribute FROM {schema}.procedures p "
+                  f"LEFT JOIN _qc_px_attr a ON a.code = p.ssjczbm WHERE {_where_sql(months, id_range, 'p')})")
     con.execute(f"""
       CREATE OR REPLACE TEMP TABLE _qc_cases AS
       SELECT discharge_id, partition_month, xb, nl, rysj, cysj,
@@ -323,16 +380,11 @@ def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
                THEN date_diff('day', csrq, CAST(rysj AS DATE))
              WHEN nl = 0 AND bzyzs_nl IS NOT NULL THEN bzyzs_nl
              WHEN nl IS NOT NULL THEN nl * 365 END AS age_days
-      FROM {schema}.discharges WHERE {where}""")
+      FROM {case_src}""")
     con.execute(f"""
       CREATE OR REPLACE TEMP TABLE _qc_dx AS
-      SELECT d.discharge_id, d.partition_month, d.dx_seq, d.qtzd, d.jbdm, d.rybq
-      FROM {schema}.diagnoses d WHERE {_where_sql(months, id_range, 'd')}""")
-    con.execute(f"""
-      CREATE OR REPLACE TEMP TABLE _qc_px AS
-      SELECT p.*, a.attr AS px_attribute
-      FROM {schema}.procedures p LEFT JOIN _qc_px_attr a ON a.code = p.ssjczbm
-      WHERE {_where_sql(months, id_range, 'p')}""")
+      SELECT discharge_id, partition_month, dx_seq, qtzd, jbdm, rybq FROM {dx_src}""")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _qc_px AS SELECT * FROM {px_src}")
 
     discharges = fetch_df(con, f"""
       WITH dxa AS (

@@ -535,13 +535,15 @@ def _chunk_label(ch: Chunk) -> str:
 
 def _prepare_chunk(con, ch: Chunk, code_table, schema: str, ruleset: RuleSet):
     """``prepare_frames`` for one chunk, with its wall and CPU seconds (the process's CPU: DuckDB threads
-    included, and with prefetch the main thread's GX work of the same seconds too)."""
+    included, and with prefetch the main thread's GX work of the same seconds too). The slices of a
+    month are cut from one read of the month (``month_cache``; the chunks of a month follow each other,
+    and :func:`_check_partitions` drops the cache at the end)."""
     import time
 
     t, c = time.perf_counter(), time.process_time()
     p = prep.prepare_frames(con, None if ch.months is None else list(ch.months), code_table,
                             schema=schema, expectations_dir=ruleset.directory,
-                            columns=ruleset.columns_by_dataset(), id_range=ch.id_range)
+                            columns=ruleset.columns_by_dataset(), id_range=ch.id_range, month_cache=True)
     return p, time.perf_counter() - t, time.process_time() - c
 
 
@@ -683,7 +685,9 @@ def _check_partitions(con, months: list[dt.date] | None, ruleset: RuleSet | None
             parts.append(r)
     finally:
         if ahead is not None:
-            ahead.close()
+            ahead.close()       # the cursor's month cache goes with it
+        else:
+            prep.drop_month_cache(con)
     res = _merge(parts, ruleset, code_table.version if code_table else None)
     res.timings["plan"] = t_plan
     res.chunks = [list(p.months) for p in parts]
