@@ -135,7 +135,7 @@ def test_the_month_cache_gives_the_frames_of_reading_each_slice(con, ruleset):
         for ds in read:
             pd.testing.assert_frame_equal(cut[ds], read[ds])
         assert len(cut["discharges"]) > 0
-    assert con.execute("SELECT count(*), min(partition_month) FROM _qc_month_cases").fetchone() == (5, APRIL)
+    assert con.execute("SELECT count(*), min(partition_month) FROM _qc_month_discharges").fetchone() == (5, APRIL)
     prepare_frames(con, [MAY], None, columns=cols)
     assert _cache_tables(con) == set()
     prepare_frames(con, [APRIL], None, columns=cols, id_range=april[0].id_range, month_cache=True)

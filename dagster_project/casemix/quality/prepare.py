@@ -253,15 +253,22 @@ def month_slice_bounds(con, month: dt.date, cases_per_slice: int, schema: str = 
     return out
 
 
-MONTH_CACHE = ("_qc_month_cases", "_qc_month_dx", "_qc_month_px")
+MONTH_CACHE = ("_qc_month_discharges", "_qc_month_dx", "_qc_month_px")
 _MONTH_CACHE_KEY = "_qc_month_key"
 
 
 def _month_cache(con, schema: str, month: dt.date) -> tuple[str, str, str]:
-    """The temp tables (cases, diagnoses, procedures) holding the narrow columns of every case of
-    ``month`` that :func:`prepare_frames` cuts a slice from: filled on the first slice of the month
-    (one read of its slot lists), kept for its other slices (a one-row key table names the schema and
-    month they hold), replaced when another month is sliced. Needs ``_qc_px_attr`` registered."""
+    """The temp tables (discharges, diagnoses, procedures) holding the columns :func:`prepare_frames`
+    reads (``SOURCE_COLUMNS``) of every case of ``month``, which it cuts a slice from: filled on the
+    first slice of the month (one read of the month), kept for its other slices (a one-row key table
+    names the schema and month they hold), replaced when another month is sliced. Needs
+    ``_qc_px_attr`` registered.
+
+    Why: a slice's ``discharge_id`` range selects rows spread over the whole month (the ids are in no
+    order), and DuckDB's scan of the stage decodes every column of a vector that holds any such row,
+    so each slice cost about the read of the whole month (10M cases, one thread: a quarter of a
+    month's wide columns 0.86 s against 0.92 s for all of it; its diagnoses 1.46 s; docs/quality.md).
+    The temp tables are not compressed, and a slice read from them costs its own rows."""
     key = f"{schema}|{month.isoformat()}"
     try:
         have = con.execute(f"SELECT k FROM {_MONTH_CACHE_KEY}").fetchone()
@@ -272,8 +279,7 @@ def _month_cache(con, schema: str, month: dt.date) -> tuple[str, str, str]:
         m = _months_sql([month])
         con.execute(f"""
           CREATE TEMP TABLE {MONTH_CACHE[0]} AS
-          SELECT discharge_id, partition_month, xb, nl, rysj, cysj, csrq, bzyzs_nl
-          FROM {schema}.discharges WHERE {m}""")
+          SELECT {", ".join(dict.fromkeys(SOURCE_COLUMNS["discharges"]))} FROM {schema}.discharges WHERE {m}""")
         con.execute(f"""
           CREATE TEMP TABLE {MONTH_CACHE[1]} AS
           SELECT discharge_id, partition_month, dx_seq, qtzd, jbdm, rybq FROM {schema}.diagnoses WHERE {m}""")
@@ -361,14 +367,17 @@ def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
     base_sel = ", ".join(f"d.{c}" for c in KEYS + DISCHARGE_BASE if keep(c))
 
     # The selected months' cases, narrow: what dx/px rows need from their case, and the case index;
-    # their diagnoses and procedures. From the month cache for a slice of a cached month.
+    # their diagnoses and procedures. From the month cache for a slice of a cached month (the
+    # discharges frame below too).
     cached = month_cache and id_range is not None and months is not None and len(months) == 1
     if cached:
         src = _month_cache(con, schema, months[0])
         case_src, dx_src, px_src = (f"{t} WHERE {_range_sql(id_range)}" for t in src)
+        disc_src = src[0]
     else:
         drop_month_cache(con)
-        case_src = f"{schema}.discharges WHERE {where}"
+        disc_src = f"{schema}.discharges"
+        case_src = f"{disc_src} WHERE {where}"
         dx_src = f"{schema}.diagnoses d WHERE {_where_sql(months, id_range, 'd')}"
         px_src = (f"(SELECT p.*, a.attr AS px_attribute FROM {schema}.procedures p "
                   f"LEFT JOIN _qc_px_attr a ON a.code = p.ssjczbm WHERE {_where_sql(months, id_range, 'p')})")
@@ -423,7 +432,7 @@ def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
         coalesce(pxa.has_anaesthesia, FALSE) AS has_anaesthesia,
         coalesce(pxa.has_surgery_px, FALSE) AS has_surgery_px,
         pxa.first_surgery_code, pxa.first_anaesthesia_code
-      FROM {schema}.discharges d JOIN _qc_cases c USING (discharge_id)
+      FROM {disc_src} d JOIN _qc_cases c USING (discharge_id)
       LEFT JOIN dxa USING (discharge_id) LEFT JOIN pxa USING (discharge_id)
       WHERE {_where_sql(months, id_range, 'd')}""", sort_by=["case_idx"])
 
