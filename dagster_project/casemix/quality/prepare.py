@@ -310,10 +310,10 @@ def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
     ``id_range`` = (lo, hi): only the cases with ``lo <= discharge_id < hi`` (None = open end), with all
     their diagnoses and procedures (a slice of a large month; every derived column is within one case).
 
-    ``month_cache``: for a slice of one month, read the month's narrow case columns and its diagnosis
-    and procedure slots once into temp tables of ``con`` (:func:`_month_cache`) and cut every slice of
-    that month from them, instead of reading the month's slot lists again for each slice (the ids are in
-    no order within a month, so a slice's id range skips no block of the stage). The caller drops the
+    ``month_cache``: for a slice of one month, copy the columns read here of the month's discharges,
+    diagnoses and procedures once into temp tables of ``con`` (:func:`_month_cache`) and cut every slice
+    of that month from them, instead of reading the whole month again for each slice (the ids are in no
+    order within a month, so a slice's id range skips no block of the stage). The caller drops the
     cache when it is done (:func:`drop_month_cache`; the quality runner does); a call without a slice
     drops it too. Off by default: the cache does not see data written after it was filled.
     """
