@@ -276,19 +276,22 @@ def _month_cache(con, schema: str, month: dt.date) -> tuple[str, str, str]:
         have = None
     if have is None or have[0] != key:
         drop_month_cache(con)
-        m = _months_sql([month])
-        con.execute(f"""
-          CREATE TEMP TABLE {MONTH_CACHE[0]} AS
-          SELECT {", ".join(dict.fromkeys(SOURCE_COLUMNS["discharges"]))} FROM {schema}.discharges WHERE {m}""")
-        con.execute(f"""
-          CREATE TEMP TABLE {MONTH_CACHE[1]} AS
-          SELECT discharge_id, partition_month, dx_seq, qtzd, jbdm, rybq FROM {schema}.diagnoses WHERE {m}""")
-        con.execute(f"""
-          CREATE TEMP TABLE {MONTH_CACHE[2]} AS
-          SELECT p.*, a.attr AS px_attribute
-          FROM {schema}.procedures p LEFT JOIN _qc_px_attr a ON a.code = p.ssjczbm WHERE {_months_sql([month], 'p')}""")
+        for t, src in zip(MONTH_CACHE, _sources(schema, [month])):
+            con.execute(f"CREATE TEMP TABLE {t} AS SELECT * FROM {src}")
         con.execute(f"CREATE TEMP TABLE {_MONTH_CACHE_KEY} AS SELECT {_q(key)} AS k")
     return MONTH_CACHE
+
+
+def _sources(schema: str, months: list[dt.date] | None, id_range=None) -> tuple[str, str, str]:
+    """The discharges, diagnoses and procedures :func:`prepare_frames` reads from ``schema`` for ``months``
+    (and the case range ``id_range``), as subqueries of the columns it reads (``SOURCE_COLUMNS``; the
+    procedures with their ``px_attribute``, which needs ``_qc_px_attr`` registered)."""
+    return (f"(SELECT {', '.join(dict.fromkeys(SOURCE_COLUMNS['discharges']))} FROM {schema}.discharges d "
+            f"WHERE {_where_sql(months, id_range, 'd')})",
+            f"(SELECT {', '.join(SOURCE_COLUMNS['diagnoses'])} FROM {schema}.diagnoses d "
+            f"WHERE {_where_sql(months, id_range, 'd')})",
+            f"(SELECT p.*, a.attr AS px_attribute FROM {schema}.procedures p "
+            f"LEFT JOIN _qc_px_attr a ON a.code = p.ssjczbm WHERE {_where_sql(months, id_range, 'p')})")
 
 
 def drop_month_cache(con) -> None:
@@ -318,7 +321,6 @@ def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
     drops it too. Off by default: the cache does not see data written after it was filled.
     """
     L = load_code_lists(expectations_dir)
-    where = _where_sql(months, id_range)
 
     structural = missing_structure(con, schema)
     if structural:
@@ -366,21 +368,15 @@ def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
     item_sum = " + ".join(f"coalesce(d.{c}, 0)" for c in items)
     base_sel = ", ".join(f"d.{c}" for c in KEYS + DISCHARGE_BASE if keep(c))
 
-    # The selected months' cases, narrow: what dx/px rows need from their case, and the case index;
-    # their diagnoses and procedures. From the month cache for a slice of a cached month (the
-    # discharges frame below too).
-    cached = month_cache and id_range is not None and months is not None and len(months) == 1
-    if cached:
-        src = _month_cache(con, schema, months[0])
-        case_src, dx_src, px_src = (f"{t} WHERE {_range_sql(id_range)}" for t in src)
-        disc_src = src[0]
+    # What is read: the selected cases with their diagnoses and procedures, from the month cache for
+    # a slice of a cached month, else from the tables.
+    if month_cache and id_range is not None and months is not None and len(months) == 1:
+        disc_src, dx_src, px_src = (f"(SELECT * FROM {t} WHERE {_range_sql(id_range)})"
+                                    for t in _month_cache(con, schema, months[0]))
     else:
         drop_month_cache(con)
-        disc_src = f"{schema}.discharges"
-        case_src = f"{disc_src} WHERE {where}"
-        dx_src = f"{schema}.diagnoses d WHERE {_where_sql(months, id_range, 'd')}"
-        px_src = (f"(SELECT p.*, a.attr AS px_attribute FROM {schema}.procedures p "
-                  f"LEFT JOIN _qc_px_attr a ON a.code = p.ssjczbm WHERE {_where_sql(months, id_range, 'p')})")
+        disc_src, dx_src, px_src = _sources(schema, months, id_range)
+    # The cases, narrow: what dx/px rows need from their case, and the case index.
     con.execute(f"""
       CREATE OR REPLACE TEMP TABLE _qc_cases AS
       SELECT discharge_id, partition_month, xb, nl, rysj, cysj,
@@ -389,10 +385,8 @@ def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
                THEN date_diff('day', csrq, CAST(rysj AS DATE))
              WHEN nl = 0 AND bzyzs_nl IS NOT NULL THEN bzyzs_nl
              WHEN nl IS NOT NULL THEN nl * 365 END AS age_days
-      FROM {case_src}""")
-    con.execute(f"""
-      CREATE OR REPLACE TEMP TABLE _qc_dx AS
-      SELECT discharge_id, partition_month, dx_seq, qtzd, jbdm, rybq FROM {dx_src}""")
+      FROM {disc_src}""")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _qc_dx AS SELECT * FROM {dx_src}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE _qc_px AS SELECT * FROM {px_src}")
 
     discharges = fetch_df(con, f"""
@@ -433,8 +427,7 @@ def prepare_frames(con: duckdb.DuckDBPyConnection, months: list[dt.date] | None,
         coalesce(pxa.has_surgery_px, FALSE) AS has_surgery_px,
         pxa.first_surgery_code, pxa.first_anaesthesia_code
       FROM {disc_src} d JOIN _qc_cases c USING (discharge_id)
-      LEFT JOIN dxa USING (discharge_id) LEFT JOIN pxa USING (discharge_id)
-      WHERE {_where_sql(months, id_range, 'd')}""", sort_by=["case_idx"])
+      LEFT JOIN dxa USING (discharge_id) LEFT JOIN pxa USING (discharge_id)""", sort_by=["case_idx"])
 
     diagnoses = fetch_df(con, f"""
       SELECT c.case_idx, d.partition_month, d.dx_seq, d.qtzd, d.jbdm, d.rybq, c.xb, c.nl, c.age_days,
