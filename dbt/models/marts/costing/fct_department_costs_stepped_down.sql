@@ -1,12 +1,14 @@
 {#- 科室成本 after the step-down (三级分摊). Grain: hospital_id × cost_month × cost_center_code × cost_item ×
     fund_source. final = direct + received in steps 1–3 − allocated out; after step 3 only clinical
     departments keep cost (is_unallocated flags any other department that does: no driver rows).
-    final_from_<class>: the final cost by the class where it was first booked. -#}
+    final_from_<class>: the final cost by the class where it was first booked. fund_scope is the scope of
+    the fund source in the cost month's parameter version (a key of the flows, one per cost_month ×
+    fund_source, so grouping by it keeps the grain). -#}
 with flows as (
     select * from {{ ref('int_costs_allocated_to_departments') }}
 ),
 received as (
-    select hospital_id, cost_month, cost_center_code, cost_item, fund_source,
+    select hospital_id, cost_month, cost_center_code, cost_item, fund_source, fund_scope,
         sum(case when step = 0 then amount else 0 end) as direct_cost_amount,
         sum(case when step = 1 then amount else 0 end) as received_step1_amount,
         sum(case when step = 2 then amount else 0 end) as received_step2_amount,
@@ -19,7 +21,7 @@ received as (
         sum(case when origin_class = 'auxiliary' then amount else 0 end) as in_auxiliary,
         sum(case when origin_class = 'administrative' then amount else 0 end) as in_administrative
     from flows
-    group by hospital_id, cost_month, cost_center_code, cost_item, fund_source
+    group by hospital_id, cost_month, cost_center_code, cost_item, fund_source, fund_scope
 ),
 given as (
     select hospital_id, cost_month, from_cost_center_code as cost_center_code, cost_item, fund_source,
@@ -31,9 +33,6 @@ given as (
     from flows
     where step > 0
     group by hospital_id, cost_month, from_cost_center_code, cost_item, fund_source
-),
-scopes as (
-    select distinct fund_source, fund_scope from flows
 )
 select
     cast(r.hospital_id as {{ dbt.type_string() }})        as hospital_id,
@@ -44,7 +43,7 @@ select
     cast(d.care_setting as {{ dbt.type_string() }})       as care_setting,
     cast(r.cost_item as {{ dbt.type_string() }})          as cost_item,
     cast(r.fund_source as {{ dbt.type_string() }})        as fund_source,
-    cast(s.fund_scope as {{ dbt.type_string() }})         as fund_scope,
+    cast(r.fund_scope as {{ dbt.type_string() }})         as fund_scope,
     cast(r.direct_cost_amount as decimal(18,2))           as direct_cost_amount,
     cast(r.received_step1_amount as decimal(18,2))        as received_step1_amount,
     cast(r.received_step2_amount as decimal(18,2))        as received_step2_amount,
@@ -67,4 +66,3 @@ left join given as g
  and g.cost_item = r.cost_item and g.fund_source = r.fund_source
 join {{ ref('stg_costing__departments') }} as d
   on d.hospital_id = r.hospital_id and d.cost_center_code = r.cost_center_code
-join scopes as s on s.fund_source = r.fund_source
