@@ -5,7 +5,7 @@ default ``warehouse/.pseudonym_key``, ignored by git). ``ensure_key_file`` makes
 the demo. ``hmac_hex`` is the reference (the generator's manifest, tests); ingest computes the same
 HMAC for the identifiers, ``patient_id`` and most ``discharge_id`` values on the reader thread of staging
 (``casemix.ingest.hashing.BatchHasher``: the keyed SHA-256 states of ``hmac_states`` copied, ≈ 0.7 µs a
-value; ``hmac_hexer`` is the same for one text at a time) and for the other ``discharge_id`` values in
+value) and for the other ``discharge_id`` values in
 DuckDB SQL (``hmac_sql``, ≈ 1.2 µs); all are tested to agree.
 
 ``discharge_id`` = the first 32 hex digits (128 bits) of HMAC(key, ZZJGDM | BAH | ZYCS);
@@ -66,22 +66,6 @@ def hmac_states(key: bytes):
     ``outer()`` updated with the digest of ``inner()`` updated with m."""
     ipad, opad = _pads(key)
     return hashlib.sha256(ipad).copy, hashlib.sha256(opad).copy
-
-
-def hmac_hexer(key: bytes):
-    """A function computing :func:`hmac_hex` ``(key, value)`` for many values: the keyed inner and
-    outer SHA-256 states are computed once and copied for every value (hashlib, i.e. OpenSSL), about
-    half the CPU of the same HMAC in DuckDB SQL (``python -m casemix.ingest.costs hash``)."""
-    inner, outer = hmac_states(key)
-
-    def h(value: str) -> str:
-        i = inner()
-        i.update(value.encode("utf-8"))
-        o = outer()
-        o.update(i.digest())
-        return o.hexdigest()
-
-    return h
 
 
 def discharge_id(key: bytes, zzjgdm: str, bah: str, zycs: int | str) -> str:

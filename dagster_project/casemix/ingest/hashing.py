@@ -1,8 +1,8 @@
 """Keyed hashes of the identifier columns, computed on each batch in Python before DuckDB scans it.
 
 DuckDB computes HMAC-SHA256 with its own software SHA-256 (four blocks a value, ≈ 1.2 µs of CPU);
-``hashlib`` (OpenSSL) with the keyed inner and outer states copied costs about half
-(``casemix.pseudonymise.hmac_hexer``). Each batch's identifier values are deduplicated first (one
+``hashlib`` (OpenSSL) with the keyed inner and outer states copied (``casemix.pseudonymise.hmac_states``)
+costs about half (``python -m casemix.ingest.costs hash``). Each batch's identifier values are deduplicated first (one
 ``dictionary_encode`` over all its identifier columns: 现住址 = 户口地址 = 联系人地址 and 电话 = 单位电话
 within a record), and each distinct value is hashed once; Arrow cleans the distinct values and builds
 the key texts of ``patient_id`` / ``_discharge_id``, and Python receives them as UTF-8 bytes, so its loops
@@ -143,7 +143,7 @@ class BatchHasher:
 
     def _hmacs(self, texts: pa.Array, hex_digits: int | None = None) -> list:
         """HMAC(key, text) of every text (None for NULL): its 32 bytes, or with ``hex_digits`` the first so
-        many of its hex digits. hmac_hexer's function, inlined: this loop runs for every value hashed."""
+        many of its hex digits: the states of hmac_states copied for every value (this loop runs for every value hashed)."""
         inner, outer = self._inner, self._outer
         out = []
         app = out.append
